@@ -1,0 +1,60 @@
+import CBLAS
+import Dispatch
+import Foundation
+
+/// How many threads the tensor core uses: OpenBLAS's pool and the direct kernels' workers.
+public enum ThreadConfig {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var _count = ProcessInfo.processInfo.activeProcessorCount
+
+    /// The thread count in force (default: all cores).
+    public static var count: Int { lock.lock(); defer { lock.unlock() }; return _count }
+
+    /// Sets the thread count for OpenBLAS and the direct kernels (at least 1).
+    public static func set(_ threads: Int) {
+        let n = max(1, threads)
+        lock.lock(); _count = n; lock.unlock()
+        openblas_set_num_threads(Int32(n))
+    }
+
+    /// OpenBLAS's own description of its build and the core it chose.
+    public static var blasDescription: String {
+        let config = openblas_get_config().map { String(cString: $0) } ?? "?"
+        let core = openblas_get_corename().map { String(cString: $0) } ?? "?"
+        return "\(config) core=\(core)"
+    }
+}
+
+/// Splits `0..<count` into contiguous chunks run on the configured threads.
+/// `body` receives a range; keep the work per chunk large (thousands of elements at least).
+@inline(__always)
+func parallelChunks(_ count: Int, minChunk: Int = 4096, _ body: (Range<Int>) -> Void) {
+    let threads = ThreadConfig.count
+    guard threads > 1, count >= 2 * minChunk else {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    let chunks = min(threads, count / minChunk)
+    let step = (count + chunks - 1) / chunks
+    DispatchQueue.concurrentPerform(iterations: chunks) { i in
+        let start = i * step
+        let end = min(count, start + step)
+        if start < end { body(start..<end) }
+    }
+}
+
+/// Runs `body(i)` for i in 0..<count on the configured threads, for coarse independent items
+/// (images of a batch, channels). Each item should carry substantial work.
+@inline(__always)
+func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+    let threads = ThreadConfig.count
+    guard threads > 1, count > 1 else {
+        for i in 0..<count { body(i) }
+        return
+    }
+    let chunks = min(threads, count)
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        var i = c
+        while i < count { body(i); i += chunks }
+    }
+}
