@@ -109,8 +109,9 @@ extension Tensor {
         let out = Tensor(uninitialized: shape)
         let o = out.data
         for i in 0..<n { o[i] = x[i] * m[i] }
-        return out.recording([self]) { [self] g, tape in
+        return out.recording([self]) { [self, mask] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
+            let m = mask.data
             for i in 0..<n { gx[i] += g[i] * m[i] }
         }
     }

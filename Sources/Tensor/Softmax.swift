@@ -84,8 +84,9 @@ extension Tensor {
             loss += Double(m + log(total) - xr[labels[r]])
         }
         let out = Tensor(scalar: Float(loss / Double(rows)))
-        return out.recording([self]) { [self] g, tape in
+        return out.recording([self]) { [self, probabilities] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
+            let p = probabilities.data
             let scale = g[0] / Float(rows)
             for r in 0..<rows {
                 let pr = p + r * cols, gxr = gx + r * cols

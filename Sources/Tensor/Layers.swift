@@ -1,0 +1,118 @@
+// The standard layers, each a thin Module over one tensor operation.
+
+/// 2-D convolution with Kaiming-normal weights (fan-in) and an optional bias.
+public final class Conv2d: Module {
+    public let weight: Tensor
+    public let bias: Tensor?
+    public let stride: Int, padding: Int, dilation: Int, groups: Int
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                dilation: Int = 1, groups: Int = 1, bias: Bool = false, generator: inout SeededGenerator) {
+        let fanIn = inChannels / groups * kernel * kernel
+        weight = Initializer.kaimingNormal([outChannels, inChannels / groups, kernel, kernel], fanIn: fanIn, generator: &generator)
+        self.bias = bias ? Tensor(zeros: [outChannels], requiresGrad: true) : nil
+        self.stride = stride; self.padding = padding; self.dilation = dilation; self.groups = groups
+    }
+
+    public override var ownParameters: [Tensor] { [weight] + (bias.map { [$0] } ?? []) }
+
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        try x.conv2d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+    }
+}
+
+/// Batch normalisation over channels with running statistics (buffers) and optional affine parameters.
+public final class BatchNorm: Module {
+    public let weight: Tensor?, bias: Tensor?
+    public let runningMean: Tensor, runningVar: Tensor
+    public let momentum: Float, epsilon: Float
+
+    public init(_ channels: Int, affine: Bool = true, momentum: Float = 0.1, epsilon: Float = 1e-5) {
+        weight = affine ? Tensor(repeating: 1, shape: [channels], requiresGrad: true) : nil
+        bias = affine ? Tensor(zeros: [channels], requiresGrad: true) : nil
+        runningMean = Tensor(zeros: [channels])
+        runningVar = Tensor(repeating: 1, shape: [channels])
+        self.momentum = momentum; self.epsilon = epsilon
+    }
+
+    public override var ownParameters: [Tensor] { [weight, bias].compactMap { $0 } }
+    public override var ownBuffers: [Tensor] { [runningMean, runningVar] }
+
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        try x.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                        training: isTraining, momentum: momentum, epsilon: epsilon)
+    }
+}
+
+/// A fully connected layer (PyTorch's default uniform initialisation, bound 1/√fanIn).
+public final class Linear: Module {
+    public let weight: Tensor
+    public let bias: Tensor?
+
+    public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, generator: inout SeededGenerator) {
+        let bound = 1 / Float(max(inFeatures, 1)).squareRoot()
+        weight = Initializer.uniform([outFeatures, inFeatures], bound: bound, generator: &generator)
+        self.bias = bias ? Initializer.uniform([outFeatures], bound: bound, generator: &generator) : nil
+    }
+
+    public override var ownParameters: [Tensor] { [weight] + (bias.map { [$0] } ?? []) }
+
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        try (x.rank == 2 ? x : x.flattened()).linear(weight: weight, bias: bias)
+    }
+}
+
+/// An element-wise activation.
+public final class Activation: Module {
+    /// The activations the layer-wise spaces offer.
+    public enum Kind: String, CaseIterable, Codable { case relu, gelu, silu }
+    public let kind: Kind
+    public init(_ kind: Kind) { self.kind = kind }
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        switch kind {
+        case .relu: return x.relu()
+        case .gelu: return x.gelu()
+        case .silu: return x.silu()
+        }
+    }
+}
+
+/// Max or average pooling with a square window.
+public final class Pool2d: Module {
+    public enum Kind { case max, average }
+    public let kind: Kind, kernel: Int, stride: Int, padding: Int
+    public init(_ kind: Kind, kernel: Int, stride: Int? = nil, padding: Int = 0) {
+        self.kind = kind; self.kernel = kernel; self.stride = stride ?? kernel; self.padding = padding
+    }
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        switch kind {
+        case .max: return try x.maxPool2d(kernel: kernel, stride: stride, padding: padding)
+        case .average: return try x.avgPool2d(kernel: kernel, stride: stride, padding: padding)
+        }
+    }
+}
+
+/// Global average pooling to [N, C].
+public final class GlobalAvgPool: Module {
+    public override func forward(_ x: Tensor) throws -> Tensor { try x.globalAvgPool() }
+}
+
+/// Inverted dropout with its own seeded generator.
+public final class Dropout: Module {
+    public let p: Float
+    private var generator: SeededGenerator
+    public init(_ p: Float, generator: inout SeededGenerator) { self.p = p; self.generator = generator.fork() }
+    public override func forward(_ x: Tensor) throws -> Tensor { try x.dropout(p, training: isTraining, generator: &generator) }
+}
+
+/// Modules applied in order.
+public final class Sequential: Module {
+    public let layers: [Module]
+    public init(_ layers: [Module]) { self.layers = layers }
+    public override var children: [Module] { layers }
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        var h = x
+        for layer in layers { h = try layer(h) }
+        return h
+    }
+}

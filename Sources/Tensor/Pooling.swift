@@ -1,0 +1,96 @@
+// Max, average (padding excluded from the count, as count_include_pad=False) and global
+// average pooling over NCHW batches.
+
+extension Tensor {
+    /// Max pooling with a square window; padded positions never win.
+    public func maxPool2d(kernel: Int, stride: Int? = nil, padding: Int = 0) throws -> Tensor {
+        let geo = try ConvolutionGeometry(input: shape, kernelHeight: kernel, kernelWidth: kernel,
+                                          stride: stride ?? kernel, padding: padding, dilation: 1, op: "maxPool2d")
+        guard padding * 2 <= kernel else { throw TensorError("maxPool2d: padding \(padding) for kernel \(kernel); accepted: padding <= kernel / 2") }
+        let planes = geo.batch * geo.inChannels
+        let out = Tensor(uninitialized: [geo.batch, geo.inChannels, geo.outHeight, geo.outWidth])
+        let winners = UnsafeMutablePointer<Int32>.allocate(capacity: max(out.count, 1))
+        let x = data, o = out.data
+        parallelFor(planes) { p in
+            let xp = x + p * geo.inPlane, op = o + p * geo.outPlane, wp = winners + p * geo.outPlane
+            for oy in 0..<geo.outHeight {
+                let y0 = oy * geo.stride - padding
+                for ox in 0..<geo.outWidth {
+                    let x0 = ox * geo.stride - padding
+                    var best = -Float.infinity, at: Int32 = -1
+                    for y in max(y0, 0)..<min(y0 + kernel, geo.height) {
+                        for xx in max(x0, 0)..<min(x0 + kernel, geo.width) where xp[y * geo.width + xx] > best || at < 0 {
+                            best = xp[y * geo.width + xx]; at = Int32(y * geo.width + xx)
+                        }
+                    }
+                    op[oy * geo.outWidth + ox] = best
+                    wp[oy * geo.outWidth + ox] = at
+                }
+            }
+        }
+        let saved = Winners(winners)
+        return out.recording([self]) { [self] g, tape in
+            guard let gx = tape.gradient(for: self) else { return }
+            parallelFor(planes) { p in
+                let gp = g + p * geo.outPlane, gxp = gx + p * geo.inPlane, wp = saved.pointer + p * geo.outPlane
+                for i in 0..<geo.outPlane { gxp[Int(wp[i])] += gp[i] }
+            }
+        }
+    }
+
+    /// Average pooling with a square window; each output divides by the positions inside the image.
+    public func avgPool2d(kernel: Int, stride: Int? = nil, padding: Int = 0) throws -> Tensor {
+        let geo = try ConvolutionGeometry(input: shape, kernelHeight: kernel, kernelWidth: kernel,
+                                          stride: stride ?? kernel, padding: padding, dilation: 1, op: "avgPool2d")
+        guard padding * 2 <= kernel else { throw TensorError("avgPool2d: padding \(padding) for kernel \(kernel); accepted: padding <= kernel / 2") }
+        let planes = geo.batch * geo.inChannels
+        let out = Tensor(uninitialized: [geo.batch, geo.inChannels, geo.outHeight, geo.outWidth])
+        let x = data, o = out.data
+        parallelFor(planes) { p in
+            let xp = x + p * geo.inPlane, op = o + p * geo.outPlane
+            for oy in 0..<geo.outHeight {
+                let y0 = oy * geo.stride - padding, yA = max(y0, 0), yB = min(y0 + kernel, geo.height)
+                for ox in 0..<geo.outWidth {
+                    let x0 = ox * geo.stride - padding, xA = max(x0, 0), xB = min(x0 + kernel, geo.width)
+                    var total: Float = 0
+                    for y in yA..<yB { for xx in xA..<xB { total += xp[y * geo.width + xx] } }
+                    op[oy * geo.outWidth + ox] = total / Float((yB - yA) * (xB - xA))
+                }
+            }
+        }
+        return out.recording([self]) { [self] g, tape in
+            guard let gx = tape.gradient(for: self) else { return }
+            parallelFor(planes) { p in
+                let gp = g + p * geo.outPlane, gxp = gx + p * geo.inPlane
+                for oy in 0..<geo.outHeight {
+                    let y0 = oy * geo.stride - padding, yA = max(y0, 0), yB = min(y0 + kernel, geo.height)
+                    for ox in 0..<geo.outWidth {
+                        let x0 = ox * geo.stride - padding, xA = max(x0, 0), xB = min(x0 + kernel, geo.width)
+                        let share = gp[oy * geo.outWidth + ox] / Float((yB - yA) * (xB - xA))
+                        for y in yA..<yB { for xx in xA..<xB { gxp[y * geo.width + xx] += share } }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The mean over H and W: [N, C, H, W] → [N, C].
+    public func globalAvgPool() throws -> Tensor {
+        guard rank == 4 else { throw TensorError("globalAvgPool: input \(shape); accepted: [N, C, H, W]") }
+        let planes = shape[0] * shape[1], plane = shape[2] * shape[3]
+        let out = Tensor(uninitialized: [shape[0], shape[1]])
+        let x = data, o = out.data, inv = 1 / Float(plane)
+        for p in 0..<planes { let xp = x + p * plane; var s: Float = 0; for i in 0..<plane { s += xp[i] }; o[p] = s * inv }
+        return out.recording([self]) { [self] g, tape in
+            guard let gx = tape.gradient(for: self) else { return }
+            for p in 0..<planes { let v = g[p] * inv, gp = gx + p * plane; for i in 0..<plane { gp[i] += v } }
+        }
+    }
+}
+
+/// The argmax positions a max-pooling result keeps for its backward pass.
+private final class Winners {
+    let pointer: UnsafeMutablePointer<Int32>
+    init(_ pointer: UnsafeMutablePointer<Int32>) { self.pointer = pointer }
+    deinit { pointer.deallocate() }
+}
