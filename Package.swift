@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "nas-tui",
             dependencies: [
-                "Tensor", "NAS", "TUI",
+                "Tensor", "NAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

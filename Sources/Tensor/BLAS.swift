@@ -1,20 +1,40 @@
 import CBLAS
+import Dispatch
 
 /// Row-major single-precision GEMM: C = alpha * op(A) * op(B) + beta * C, with op(A) M×K and
 /// op(B) K×N. Leading dimensions default to the packed row lengths.
-@inline(__always)
+/// Large products are split into blocks of rows (or columns) run on the configured threads,
+/// each block one single-threaded OpenBLAS call (see ThreadConfig).
 func gemm(
     transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int? = nil,
     b: UnsafePointer<Float>, ldb: Int? = nil,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int? = nil
 ) {
-    cblas_sgemm(
-        CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-        Int32(m), Int32(n), Int32(k), alpha,
-        a, Int32(lda ?? (transA ? m : k)),
-        b, Int32(ldb ?? (transB ? k : n)),
-        beta, c, Int32(ldc ?? n))
+    let lda = lda ?? (transA ? m : k), ldb = ldb ?? (transB ? k : n), ldc = ldc ?? n
+    let threads = ThreadConfig.count
+    func call(_ rows: Range<Int>, _ cols: Range<Int>) {
+        // Row block of op(A): A[r, :] or Aᵀ[r, :] = A[:, r]; column block of op(B) likewise.
+        let aBlock = a + (transA ? rows.lowerBound : rows.lowerBound * lda)
+        let bBlock = b + (transB ? cols.lowerBound * ldb : cols.lowerBound)
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(rows.count), Int32(cols.count), Int32(k), alpha, aBlock, Int32(lda), bBlock, Int32(ldb),
+            beta, c + rows.lowerBound * ldc + cols.lowerBound, Int32(ldc))
+    }
+    guard threads > 1, 2 * m * n * k >= 2_000_000, max(m, n) >= 2 * 16 else {
+        call(0..<m, 0..<n)
+        return
+    }
+    let splitRows = m >= n
+    let extent = splitRows ? m : n
+    let blocks = min(threads, extent / 16)
+    let step = ((extent + blocks - 1) / blocks + 15) / 16 * 16
+    DispatchQueue.concurrentPerform(iterations: blocks) { i in
+        let lo = i * step, hi = min(extent, lo + step)
+        guard lo < hi else { return }
+        if splitRows { call(lo..<hi, 0..<n) } else { call(0..<m, lo..<hi) }
+    }
 }
 
 /// y += alpha * x over `count` elements.

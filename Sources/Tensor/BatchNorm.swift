@@ -26,20 +26,9 @@ extension Tensor {
             var mu: Float, inv: Float
             if training {
                 var s: Double = 0, ss: Double = 0
-                for b in 0..<n {
-                    let xp = x + (b * c + ch) * plane
-                    var ls: Float = 0
-                    for i in 0..<plane { ls += xp[i] }
-                    s += Double(ls)
-                }
+                for b in 0..<n { s += Double(VectorKernels.sum(x + (b * c + ch) * plane, plane)) }
                 let meanD = s / Double(m)
-                for b in 0..<n {
-                    let xp = x + (b * c + ch) * plane
-                    let mf = Float(meanD)
-                    var ls: Float = 0
-                    for i in 0..<plane { let d = xp[i] - mf; ls += d * d }
-                    ss += Double(ls)
-                }
+                for b in 0..<n { ss += Double(VectorKernels.squaredDeviation(x + (b * c + ch) * plane, plane, mean: Float(meanD))) }
                 let variance = ss / Double(m)
                 mu = Float(meanD)
                 inv = 1 / (Float(variance) + epsilon).squareRoot()
@@ -51,10 +40,7 @@ extension Tensor {
             }
             mean[ch] = mu; invStd[ch] = inv
             let scale = inv * (gamma?[ch] ?? 1), shift = (beta?[ch] ?? 0) - mu * scale
-            for b in 0..<n {
-                let xp = x + (b * c + ch) * plane, op = o + (b * c + ch) * plane
-                for i in 0..<plane { op[i] = xp[i] * scale + shift }
-            }
+            for b in 0..<n { VectorKernels.affine(x + (b * c + ch) * plane, o + (b * c + ch) * plane, plane, scale: scale, shift: shift) }
         }
         let buffers = BatchNormSaved(mean: mean, invStd: invStd)
         let inputs = [self] + [weight, bias].compactMap { $0 }
@@ -65,8 +51,8 @@ extension Tensor {
                 let mu = buffers.mean[ch], inv = buffers.invStd[ch]
                 var sumG: Float = 0, sumGXhat: Float = 0
                 for b in 0..<n {
-                    let xp = x + (b * c + ch) * plane, gp = g + (b * c + ch) * plane
-                    for i in 0..<plane { sumG += gp[i]; sumGXhat += gp[i] * (xp[i] - mu) }
+                    let (a, d) = VectorKernels.gradientMoments(g + (b * c + ch) * plane, x + (b * c + ch) * plane, plane, mean: mu)
+                    sumG += a; sumGXhat += d
                 }
                 sumGXhat *= inv
                 gBeta?[ch] += sumG
@@ -76,17 +62,12 @@ extension Tensor {
                 if training {
                     let meanG = sumG / Float(m), meanGXhat = sumGXhat / Float(m)
                     for b in 0..<n {
-                        let xp = x + (b * c + ch) * plane, gp = g + (b * c + ch) * plane, gxp = gx + (b * c + ch) * plane
-                        for i in 0..<plane {
-                            let xhat = (xp[i] - mu) * inv
-                            gxp[i] += gscale * (gp[i] - meanG - xhat * meanGXhat)
-                        }
+                        let offset = (b * c + ch) * plane
+                        VectorKernels.batchNormBackward(g + offset, x + offset, gx + offset, plane, mean: mu, inv: inv,
+                                                        meanG: meanG, meanGXhat: meanGXhat, scale: gscale)
                     }
                 } else {
-                    for b in 0..<n {
-                        let gp = g + (b * c + ch) * plane, gxp = gx + (b * c + ch) * plane
-                        for i in 0..<plane { gxp[i] += gscale * gp[i] }
-                    }
+                    for b in 0..<n { axpy(plane, gscale, g + (b * c + ch) * plane, gx + (b * c + ch) * plane) }
                 }
             }
         }

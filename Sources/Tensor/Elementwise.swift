@@ -14,10 +14,10 @@ extension Tensor {
         try a.requireSameShape(b, "add")
         let out = Tensor(uninitialized: a.shape)
         let n = a.count, x = a.data, y = b.data, o = out.data
-        for i in 0..<n { o[i] = x[i] + y[i] }
+        VectorKernels.add(x, y, o, n)
         return out.recording([a, b]) { g, tape in
-            if let ga = tape.gradient(for: a) { for i in 0..<n { ga[i] += g[i] } }
-            if let gb = tape.gradient(for: b) { for i in 0..<n { gb[i] += g[i] } }
+            if let ga = tape.gradient(for: a) { axpy(n, 1, g, ga) }
+            if let gb = tape.gradient(for: b) { axpy(n, 1, g, gb) }
         }
     }
 
@@ -26,10 +26,11 @@ extension Tensor {
         try a.requireSameShape(b, "subtract")
         let out = Tensor(uninitialized: a.shape)
         let n = a.count, x = a.data, y = b.data, o = out.data
-        for i in 0..<n { o[i] = x[i] - y[i] }
+        o.update(from: x, count: n)
+        axpy(n, -1, y, o)
         return out.recording([a, b]) { g, tape in
-            if let ga = tape.gradient(for: a) { for i in 0..<n { ga[i] += g[i] } }
-            if let gb = tape.gradient(for: b) { for i in 0..<n { gb[i] -= g[i] } }
+            if let ga = tape.gradient(for: a) { axpy(n, 1, g, ga) }
+            if let gb = tape.gradient(for: b) { axpy(n, -1, g, gb) }
         }
     }
 
@@ -38,10 +39,10 @@ extension Tensor {
         try a.requireSameShape(b, "multiply")
         let out = Tensor(uninitialized: a.shape)
         let n = a.count, x = a.data, y = b.data, o = out.data
-        for i in 0..<n { o[i] = x[i] * y[i] }
+        VectorKernels.multiply(x, y, o, n)
         return out.recording([a, b]) { g, tape in
-            if let ga = tape.gradient(for: a) { for i in 0..<n { ga[i] += g[i] * y[i] } }
-            if let gb = tape.gradient(for: b) { for i in 0..<n { gb[i] += g[i] * x[i] } }
+            if let ga = tape.gradient(for: a) { VectorKernels.multiplyAdd(g, y, ga, n) }
+            if let gb = tape.gradient(for: b) { VectorKernels.multiplyAdd(g, x, gb, n) }
         }
     }
 
@@ -49,9 +50,9 @@ extension Tensor {
     public func scaled(by factor: Float) -> Tensor {
         let out = Tensor(uninitialized: shape)
         let n = count, x = data, o = out.data
-        for i in 0..<n { o[i] = factor * x[i] }
+        VectorKernels.affine(x, o, n, scale: factor, shift: 0)
         return out.recording([self]) { [self] g, tape in
-            if let gx = tape.gradient(for: self) { for i in 0..<n { gx[i] += factor * g[i] } }
+            if let gx = tape.gradient(for: self) { axpy(n, factor, g, gx) }
         }
     }
 
@@ -59,10 +60,12 @@ extension Tensor {
     public func relu() -> Tensor {
         let out = Tensor(uninitialized: shape)
         let n = count, x = data, o = out.data
-        for i in 0..<n { o[i] = max(x[i], 0) }
+        parallelChunks(n, minChunk: 1 << 16) { r in VectorKernels.relu(x + r.lowerBound, o + r.lowerBound, r.count) }
         return out.recording([self]) { [self] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
-            for i in 0..<n where o[i] > 0 { gx[i] += g[i] }
+            parallelChunks(n, minChunk: 1 << 16) { r in
+                VectorKernels.reluBackward(o + r.lowerBound, g + r.lowerBound, gx + r.lowerBound, r.count)
+            }
         }
     }
 
@@ -108,11 +111,10 @@ extension Tensor {
         for i in 0..<n { m[i] = generator.nextFloat() < p ? 0 : keep }
         let out = Tensor(uninitialized: shape)
         let o = out.data
-        for i in 0..<n { o[i] = x[i] * m[i] }
+        VectorKernels.multiply(x, m, o, n)
         return out.recording([self]) { [self, mask] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
-            let m = mask.data
-            for i in 0..<n { gx[i] += g[i] * m[i] }
+            VectorKernels.multiplyAdd(g, mask.data, gx, n)
         }
     }
 }
@@ -127,9 +129,9 @@ public func sum(_ tensors: [Tensor]) throws -> Tensor {
     let out = Tensor(uninitialized: first.shape)
     let n = first.count, o = out.data
     o.update(from: first.data, count: n)
-    for t in tensors.dropFirst() { let x = t.data; for i in 0..<n { o[i] += x[i] } }
+    for t in tensors.dropFirst() { axpy(n, 1, t.data, o) }
     return out.recording(tensors) { g, tape in
-        for t in tensors { if let gt = tape.gradient(for: t) { for i in 0..<n { gt[i] += g[i] } } }
+        for t in tensors { if let gt = tape.gradient(for: t) { axpy(n, 1, g, gt) } }
     }
 }
 

@@ -11,20 +11,34 @@ extension Tensor {
         let out = Tensor(uninitialized: [geo.batch, geo.inChannels, geo.outHeight, geo.outWidth])
         let winners = UnsafeMutablePointer<Int32>.allocate(capacity: max(out.count, 1))
         let x = data, o = out.data
+        let (width, outWidth) = (geo.width, geo.outWidth)
         parallelFor(planes) { p in
             let xp = x + p * geo.inPlane, op = o + p * geo.outPlane, wp = winners + p * geo.outPlane
-            for oy in 0..<geo.outHeight {
-                let y0 = oy * geo.stride - padding
-                for ox in 0..<geo.outWidth {
-                    let x0 = ox * geo.stride - padding
-                    var best = -Float.infinity, at: Int32 = -1
-                    for y in max(y0, 0)..<min(y0 + kernel, geo.height) {
-                        for xx in max(x0, 0)..<min(x0 + kernel, geo.width) where xp[y * geo.width + xx] > best || at < 0 {
-                            best = xp[y * geo.width + xx]; at = Int32(y * geo.width + xx)
-                        }
+            if kernel == 2 && geo.stride == 2 && padding == 0 {
+                for oy in 0..<geo.outHeight {
+                    let top = 2 * oy * width, bottom = top + width
+                    for ox in 0..<outWidth {
+                        var at = top + 2 * ox, best = xp[at]
+                        if xp[top + 2 * ox + 1] > best { at = top + 2 * ox + 1; best = xp[at] }
+                        if xp[bottom + 2 * ox] > best { at = bottom + 2 * ox; best = xp[at] }
+                        if xp[bottom + 2 * ox + 1] > best { at = bottom + 2 * ox + 1; best = xp[at] }
+                        op[oy * outWidth + ox] = best
+                        wp[oy * outWidth + ox] = Int32(at)
                     }
-                    op[oy * geo.outWidth + ox] = best
-                    wp[oy * geo.outWidth + ox] = at
+                }
+                return
+            }
+            for oy in 0..<geo.outHeight {
+                let y0 = oy * geo.stride - padding, yA = max(y0, 0), yB = min(y0 + kernel, geo.height)
+                for ox in 0..<outWidth {
+                    let x0 = ox * geo.stride - padding, xA = max(x0, 0), xB = min(x0 + kernel, width)
+                    var at = yA * width + xA, best = xp[at]
+                    for y in yA..<yB {
+                        let row = y * width
+                        for xx in xA..<xB where xp[row + xx] > best { best = xp[row + xx]; at = row + xx }
+                    }
+                    op[oy * outWidth + ox] = best
+                    wp[oy * outWidth + ox] = Int32(at)
                 }
             }
         }

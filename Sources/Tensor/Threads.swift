@@ -2,19 +2,25 @@ import CBLAS
 import Dispatch
 import Foundation
 
-/// How many threads the tensor core uses: OpenBLAS's pool and the direct kernels' workers.
+/// How many threads the tensor core uses. One pool does all the work: large GEMMs are split
+/// into blocks that run as single-threaded OpenBLAS calls on it, next to the direct kernels.
+/// (OpenBLAS's own threads spin for a while after each call and would steal the cores from
+/// the direct kernels that follow.)
 public enum ThreadConfig {
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var _count = ProcessInfo.processInfo.activeProcessorCount
+    nonisolated(unsafe) private static var _count: Int = {
+        openblas_set_num_threads(1)
+        return ProcessInfo.processInfo.activeProcessorCount
+    }()
 
     /// The thread count in force (default: all cores).
     public static var count: Int { lock.lock(); defer { lock.unlock() }; return _count }
 
-    /// Sets the thread count for OpenBLAS and the direct kernels (at least 1).
+    /// Sets the thread count (at least 1) for GEMMs and the direct kernels.
     public static func set(_ threads: Int) {
         let n = max(1, threads)
         lock.lock(); _count = n; lock.unlock()
-        openblas_set_num_threads(Int32(n))
+        openblas_set_num_threads(1)
     }
 
     /// OpenBLAS's own description of its build and the core it chose.

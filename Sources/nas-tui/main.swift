@@ -1,2 +1,24 @@
+import ArgumentParser
+import Foundation
+
 import Tensor
-print("nas-tui")
+
+// Exit codes of the contract: 0 success, 1 runtime failure, 2 bad usage or bad input.
+BLASKernel.reexecWithFasterKernelsIfNeeded()
+do {
+    var command = try NasTUICommand.parseAsRoot()
+    try command.run()
+} catch let error as CLIError {
+    FileHandle.standardError.write(Data("nas-tui: \(error.message)\n".utf8))
+    exit(error.exitCode)
+} catch {
+    let code = NasTUICommand.exitCode(for: error)
+    let message = NasTUICommand.fullMessage(for: error)
+    if code == .success {
+        print(message)
+        exit(0)
+    }
+    FileHandle.standardError.write(Data("\(message)\n".utf8))
+    // Argument-parser reports usage errors as EX_USAGE (64); the contract says 2.
+    exit(code == .validationFailure ? 2 : (code.rawValue == 0 ? 0 : (error is ValidationError || code.rawValue == 64 ? 2 : 1)))
+}

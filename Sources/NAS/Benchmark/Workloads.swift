@@ -1,0 +1,58 @@
+import Foundation
+import Tensor
+
+/// The tensor-core benchmark workloads of shared/bench/WORKLOADS.md, each a closure that runs one
+/// timed step, with the timing rule: median of the steps after warm-up.
+public enum Workloads {
+    /// One measured workload.
+    public struct Result {
+        public let key: String
+        public let milliseconds: Double
+        public let steps: Int
+        public let parameters: Int?
+    }
+
+    /// Times `step`: `warmup` untimed calls, then the median of `steps` timed calls, in ms.
+    public static func medianMilliseconds(warmup: Int, steps: Int, _ step: () throws -> Void) rethrows -> Double {
+        for _ in 0..<warmup { try step() }
+        var times: [Double] = []
+        for _ in 0..<steps {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try step()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        times.sort()
+        return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+    }
+
+    /// W1: a training step of the small CNN (conv-BN-ReLU-pool ×2, linear) on 64 images 1x28x28,
+    /// SGD momentum 0.9, weight decay 3e-4.
+    public static func w1(steps: Int = 20) throws -> Result {
+        var generator = SeededGenerator(seed: 0)
+        let model = Sequential([
+            Conv2d(1, 16, kernel: 3, padding: 1, generator: &generator), BatchNorm(16), Activation(.relu), Pool2d(.max, kernel: 2),
+            Conv2d(16, 32, kernel: 3, padding: 1, generator: &generator), BatchNorm(32), Activation(.relu), Pool2d(.max, kernel: 2),
+            Linear(32 * 7 * 7, 10, generator: &generator),
+        ])
+        let optimizer = SGD(model.parameters, learningRate: 0.05, momentum: 0.9, weightDecay: 3e-4)
+        let x = Tensor(uninitialized: [64, 1, 28, 28])
+        for i in 0..<x.count { x.data[i] = generator.nextNormal() }
+        let labels = (0..<64).map { _ in generator.nextInt(10) }
+        let ms = try medianMilliseconds(warmup: 3, steps: steps) {
+            optimizer.zeroGrad()
+            try model(x).crossEntropy(labels: labels).backward()
+            optimizer.step()
+        }
+        return Result(key: "W1_cnn_train_step_ms", milliseconds: ms, steps: steps, parameters: model.parameterCount)
+    }
+
+    /// sgemm throughput (GFLOP/s) for square n×n products.
+    public static func sgemmGflops(size n: Int) -> Double {
+        var generator = SeededGenerator(seed: 1)
+        let a = Tensor(uninitialized: [n, n]), b = Tensor(uninitialized: [n, n]), c = Tensor(uninitialized: [n, n])
+        for i in 0..<a.count { a.data[i] = generator.nextNormal(); b.data[i] = generator.nextNormal() }
+        let repeats = max(3, 2_000_000_000 / (2 * n * n * n))
+        let ms = medianMilliseconds(warmup: 2, steps: repeats) { matmulInto(a, b, c, m: n, n: n, k: n) }
+        return 2 * Double(n * n * n) / (ms * 1e6)
+    }
+}

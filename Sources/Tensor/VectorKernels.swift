@@ -1,0 +1,113 @@
+// Element-wise kernels written with SIMD vectors: the compiler does not vectorise plain loops
+// over possibly aliasing pointers, and these run on every activation of every step.
+
+typealias Vector = SIMD8<Float>
+
+@inline(__always) private func load(_ p: UnsafePointer<Float>) -> Vector {
+    UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
+}
+
+@inline(__always) private func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
+}
+
+enum VectorKernels {
+    static let width = Vector.scalarCount
+
+    /// o = a + b.
+    @inline(__always) static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i + width <= n { store(load(a + i) + load(b + i), o + i); i += width }
+        while i < n { o[i] = a[i] + b[i]; i += 1 }
+    }
+
+    /// o = a · b.
+    @inline(__always) static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i + width <= n { store(load(a + i) * load(b + i), o + i); i += width }
+        while i < n { o[i] = a[i] * b[i]; i += 1 }
+    }
+
+    /// o += a · b.
+    @inline(__always) static func multiplyAdd(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i + width <= n { store(load(o + i) + load(a + i) * load(b + i), o + i); i += width }
+        while i < n { o[i] += a[i] * b[i]; i += 1 }
+    }
+
+    /// o = x · scale + shift.
+    @inline(__always) static func affine(_ x: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ n: Int, scale: Float, shift: Float) {
+        let s = Vector(repeating: scale), t = Vector(repeating: shift)
+        var i = 0
+        while i + width <= n { store(load(x + i) * s + t, o + i); i += width }
+        while i < n { o[i] = x[i] * scale + shift; i += 1 }
+    }
+
+    /// o = max(x, 0).
+    @inline(__always) static func relu(_ x: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ n: Int) {
+        let zero = Vector(repeating: 0)
+        var i = 0
+        while i + width <= n { store(pointwiseMax(load(x + i), zero), o + i); i += width }
+        while i < n { o[i] = max(x[i], 0); i += 1 }
+    }
+
+    /// gx += g where y > 0.
+    @inline(__always) static func reluBackward(_ y: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ gx: UnsafeMutablePointer<Float>, _ n: Int) {
+        let zero = Vector(repeating: 0)
+        var i = 0
+        while i + width <= n {
+            let pass = load(g + i).replacing(with: zero, where: load(y + i) .<= zero)
+            store(load(gx + i) + pass, gx + i)
+            i += width
+        }
+        while i < n { if y[i] > 0 { gx[i] += g[i] }; i += 1 }
+    }
+
+    /// Σ x.
+    @inline(__always) static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = Vector(repeating: 0)
+        var i = 0
+        while i + width <= n { acc += load(x + i); i += width }
+        var s = acc.sum()
+        while i < n { s += x[i]; i += 1 }
+        return s
+    }
+
+    /// Σ (x − mean)².
+    @inline(__always) static func squaredDeviation(_ x: UnsafePointer<Float>, _ n: Int, mean: Float) -> Float {
+        let m = Vector(repeating: mean)
+        var acc = Vector(repeating: 0)
+        var i = 0
+        while i + width <= n { let d = load(x + i) - m; acc += d * d; i += width }
+        var s = acc.sum()
+        while i < n { let d = x[i] - mean; s += d * d; i += 1 }
+        return s
+    }
+
+    /// (Σ g, Σ g·(x − mean)).
+    @inline(__always) static func gradientMoments(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int, mean: Float) -> (Float, Float) {
+        let m = Vector(repeating: mean)
+        var sg = Vector(repeating: 0), sgx = Vector(repeating: 0)
+        var i = 0
+        while i + width <= n { let gv = load(g + i); sg += gv; sgx += gv * (load(x + i) - m); i += width }
+        var a = sg.sum(), b = sgx.sum()
+        while i < n { a += g[i]; b += g[i] * (x[i] - mean); i += 1 }
+        return (a, b)
+    }
+
+    /// gx += scale · (g − meanG − (x − mean)·inv·meanGXhat): batch norm's input gradient in training.
+    @inline(__always) static func batchNormBackward(
+        _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ gx: UnsafeMutablePointer<Float>, _ n: Int,
+        mean: Float, inv: Float, meanG: Float, meanGXhat: Float, scale: Float
+    ) {
+        let vm = Vector(repeating: mean), vk = Vector(repeating: inv * meanGXhat)
+        let vg = Vector(repeating: meanG), vs = Vector(repeating: scale)
+        var i = 0
+        while i + width <= n {
+            let v = load(gx + i) + vs * (load(g + i) - vg - (load(x + i) - vm) * vk)
+            store(v, gx + i)
+            i += width
+        }
+        while i < n { gx[i] += scale * (g[i] - meanG - (x[i] - mean) * inv * meanGXhat); i += 1 }
+    }
+}

@@ -1,0 +1,14 @@
+/// An error the command line reports as one line on stderr with the contract's exit code.
+struct CLIError: Error {
+    let message: String
+    let exitCode: Int32
+
+    /// Bad usage or bad input: exit 2.
+    static func usage(_ message: String) -> CLIError { CLIError(message: message, exitCode: 2) }
+    /// A failure at run time: exit 1.
+    static func runtime(_ message: String) -> CLIError { CLIError(message: message, exitCode: 1) }
+    /// A subcommand of the contract that is not built yet: exit 2, said plainly.
+    static func notAvailable(_ command: String, issue: String) -> CLIError {
+        CLIError(message: "'\(command)' is not available yet (\(issue)); see `nas-tui --help` for what works now", exitCode: 2)
+    }
+}
