@@ -17,6 +17,7 @@ extension Tensor {
         if let bias, bias.shape != [outChannels] {
             throw TensorError("conv2d: bias \(bias.shape) for \(outChannels) output channels; accepted: [\(outChannels)]")
         }
+        MultiplyAddCounter.add(geo.batch * outChannels * geo.outPlane * (weight.count / outChannels + (bias == nil ? 0 : 1)))
         let out: Tensor
         if groups == geo.inChannels && outChannels == groups {
             out = depthwiseConv2d(weight: weight, geometry: geo)

@@ -24,6 +24,7 @@ extension Tensor {
         if let bias, bias.shape != [outputs] {
             throw TensorError("linear: bias \(bias.shape) for \(outputs) outputs; accepted: [\(outputs)]")
         }
+        MultiplyAddCounter.add(batch * outputs * (inputs + (bias == nil ? 0 : 1)))
         let out = Tensor(uninitialized: [batch, outputs])
         let o = out.data
         if let bias {

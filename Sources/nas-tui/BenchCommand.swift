@@ -28,7 +28,13 @@ struct BenchCommand: ParsableCommand {
         var report: [(String, Any)] = []
         let w1 = try Workloads.w1(steps: steps)
         report.append((w1.key, w1.milliseconds))
+        let w2 = try Workloads.w2()
+        report.append((w2.key, w2.milliseconds))
+        let w3 = try Workloads.w3()
+        report.append((w3.key, w3.milliseconds))
         report.append(("params_cnn_W1", w1.parameters ?? 0))
+        report.append(("params_darts_W2", w2.parameters ?? 0))
+        report.append(("params_nb201_W3", w3.parameters ?? 0))
         for n in [256, 512, 1024] {
             report.append(("sgemm_\(n)_gflops", Workloads.sgemmGflops(size: n)))
         }

@@ -46,6 +46,43 @@ public enum Workloads {
         return Result(key: "W1_cnn_train_step_ms", milliseconds: ms, steps: steps, parameters: model.parameterCount)
     }
 
+    /// W2: a first-order DARTS search step on the supernet (C=8, 5 cells, the 7 operations of the
+    /// reference script, batch 32 of 1x28x28): Adam on the alphas from a validation batch, then
+    /// SGD with clipping at 5 on the weights from a training batch.
+    public static func w2(steps: Int = 5) throws -> Result {
+        var generator = SeededGenerator(seed: 0)
+        let operations = DartsOperation.allCases.filter { $0 != .dilConv5x5 }
+        let net = DartsSupernet(channels: 8, layers: 5, classes: 10, inputChannels: 1, operations: operations, generator: &generator)
+        let search = DartsFirstOrderStep(network: net)
+        func images() -> Tensor {
+            let x = Tensor(uninitialized: [32, 1, 28, 28])
+            for i in 0..<x.count { x.data[i] = generator.nextNormal() }
+            return x
+        }
+        let (train, valid) = (images(), images())
+        let trainLabels = (0..<32).map { _ in generator.nextInt(10) }, validLabels = (0..<32).map { _ in generator.nextInt(10) }
+        let ms = try medianMilliseconds(warmup: 2, steps: steps) {
+            try search.step(train: (train, trainLabels), validation: (valid, validLabels))
+        }
+        return Result(key: "W2_darts_search_step_ms", milliseconds: ms, steps: steps, parameters: net.parameterCount)
+    }
+
+    /// W3: forward and backward of the NAS-Bench-201 network (C=16, N=5) for the reference cell on
+    /// 64 images 3x32x32.
+    public static func w3(steps: Int = 10) throws -> Result {
+        var generator = SeededGenerator(seed: 0)
+        let arch = try NB201Architecture(nb201String: "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|nor_conv_1x1~0|avg_pool_3x3~1|nor_conv_3x3~2|")
+        let net = NB201Network(architecture: arch, generator: &generator)
+        let x = Tensor(uninitialized: [64, 3, 32, 32])
+        for i in 0..<x.count { x.data[i] = generator.nextNormal() }
+        let labels = (0..<64).map { _ in generator.nextInt(10) }
+        let ms = try medianMilliseconds(warmup: 2, steps: steps) {
+            net.zeroGrad()
+            try net(x).crossEntropy(labels: labels).backward()
+        }
+        return Result(key: "W3_nb201_fwd_bwd_ms", milliseconds: ms, steps: steps, parameters: net.parameterCount)
+    }
+
     /// sgemm throughput (GFLOP/s) for square n×n products.
     public static func sgemmGflops(size n: Int) -> Double {
         var generator = SeededGenerator(seed: 1)
