@@ -37,6 +37,18 @@ func gemm(
     }
 }
 
+/// A single-threaded row-major GEMM, for callers that already run on a worker thread.
+@inline(__always)
+func gemmSerial(
+    transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+    alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>
+) {
+    cblas_sgemm(
+        CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+        Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
+}
+
 /// y += alpha * x over `count` elements.
 @inline(__always)
 func axpy(_ count: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {

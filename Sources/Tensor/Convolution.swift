@@ -1,4 +1,4 @@
-// 2-D convolution: dense and grouped through im2col + one GEMM over the whole batch,
+// 2-D convolution: dense and grouped through per-image im2col + GEMM on parallel workers,
 // depthwise through a direct kernel (DepthwiseConvolution.swift).
 
 extension Tensor {
@@ -33,90 +33,95 @@ extension Tensor {
         let (n, c, plane) = (shape[0], shape[1], shape[2] * shape[3])
         let out = Tensor(uninitialized: shape)
         let x = data, o = out.data, b = bias.data
-        for i in 0..<n * c { let v = b[i % c], xp = x + i * plane, op = o + i * plane; for p in 0..<plane { op[p] = xp[p] + v } }
+        for i in 0..<n * c { VectorKernels.affine(x + i * plane, o + i * plane, plane, scale: 1, shift: b[i % c]) }
         return out.recording([self, bias]) { [self] g, tape in
             if let gx = tape.gradient(for: self) { axpy(count, 1, g, gx) }
             if let gb = tape.gradient(for: bias) {
-                for i in 0..<n * c { let gp = g + i * plane; var s: Float = 0; for p in 0..<plane { s += gp[p] }; gb[i % c] += s }
+                for i in 0..<n * c { gb[i % c] += VectorKernels.sum(g + i * plane, plane) }
             }
         }
     }
 
+    /// Each worker takes a contiguous run of images and, per image and group, unfolds the input
+    /// into a column buffer of its own (a pointwise stride-1 convolution reads the input as is)
+    /// and multiplies: out[n, g] = W[g] · col. The backward pass unfolds again instead of keeping
+    /// the columns, so memory stays at one column buffer per worker.
     private func denseConv2d(weight: Tensor, geometry geo: ConvolutionGeometry, groups: Int) -> Tensor {
         let outChannels = weight.shape[0]
         let cinG = geo.inChannels / groups, coutG = outChannels / groups
         let kSize = cinG * geo.kernelHeight * geo.kernelWidth
-        let columns = geo.batch * geo.outPlane
+        let plane = geo.outPlane
+        let direct = geo.kernelHeight == 1 && geo.kernelWidth == 1 && geo.stride == 1 && geo.padding == 0
         let out = Tensor(uninitialized: [geo.batch, outChannels, geo.outHeight, geo.outWidth])
-        // Column matrices of every group [groups][kSize, N·HWo] are kept for the weight gradient.
-        let cols = Tensor(uninitialized: [groups, kSize, columns])
-        let product = Tensor(uninitialized: [outChannels, columns])
-        for g in 0..<groups {
-            let col = cols.data + g * kSize * columns
-            im2col(data, geo, channelOffset: g * cinG, channels: cinG, col)
-            gemm(m: coutG, n: columns, k: kSize, a: weight.data + g * coutG * kSize, b: col,
-                 c: product.data + g * coutG * columns)
-        }
-        scatterChannelsFirst(product.data, to: out.data, channels: outChannels, batch: geo.batch, plane: geo.outPlane)
-        return out.recording([self, weight]) { [self] gOut, tape in
-            let gx = tape.gradient(for: self), gw = tape.gradient(for: weight)
-            let gradProduct = Tensor(uninitialized: [outChannels, columns])
-            gatherChannelsFirst(gOut, into: gradProduct.data, channels: outChannels, batch: geo.batch, plane: geo.outPlane)
-            let gradCol = gx == nil ? nil : Tensor(uninitialized: [kSize, columns])
-            for g in 0..<groups {
-                let gp = gradProduct.data + g * coutG * columns
-                if let gw {
-                    gemm(transB: true, m: coutG, n: kSize, k: columns, a: gp, b: cols.data + g * kSize * columns,
-                         beta: 1, c: gw + g * coutG * kSize)
-                }
-                if let gx, let gradCol {
-                    gemm(transA: true, m: kSize, n: columns, k: coutG, a: weight.data + g * coutG * kSize, b: gp, c: gradCol.data)
-                    col2im(gradCol.data, geo, channelOffset: g * cinG, channels: cinG, gx)
+        let x = data, w = weight.data, o = out.data
+        parallelRanges(geo.batch) { _, images in
+            let col = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: kSize * plane)
+            defer { col?.deallocate() }
+            for n in images {
+                for g in 0..<groups {
+                    let input = x + (n * geo.inChannels + g * cinG) * geo.inPlane
+                    if let col { im2col(input, geo, channels: cinG, col) }
+                    gemmSerial(m: coutG, n: plane, k: kSize, a: w + g * coutG * kSize, b: col ?? input,
+                               c: o + (n * outChannels + g * coutG) * plane)
                 }
             }
         }
+        return out.recording([self, weight]) { [self] gOut, tape in
+            let gx = tape.gradient(for: self), gw = tape.gradient(for: weight)
+            let partials = WorkerPartials(count: gw == nil ? 0 : weight.count, workers: parallelRangeCount(geo.batch))
+            parallelRanges(geo.batch) { worker, images in
+                let col = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: kSize * plane)
+                let gradCol = gx == nil || direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: kSize * plane)
+                defer { col?.deallocate(); gradCol?.deallocate() }
+                let localGW = gw == nil ? nil : partials.zeroedBuffer(worker)
+                for n in images {
+                    for g in 0..<groups {
+                        let input = x + (n * geo.inChannels + g * cinG) * geo.inPlane
+                        let gradOut = gOut + (n * outChannels + g * coutG) * plane
+                        if let localGW {
+                            if let col { im2col(input, geo, channels: cinG, col) }
+                            gemmSerial(transB: true, m: coutG, n: kSize, k: plane, a: gradOut, b: col ?? input,
+                                       beta: 1, c: localGW + g * coutG * kSize)
+                        }
+                        if let gx {
+                            let gradInput = gx + (n * geo.inChannels + g * cinG) * geo.inPlane
+                            if let gradCol {
+                                gemmSerial(transA: true, m: kSize, n: plane, k: coutG, a: w + g * coutG * kSize, b: gradOut, c: gradCol)
+                                col2im(gradCol, geo, channels: cinG, gradInput)
+                            } else {
+                                gemmSerial(transA: true, m: kSize, n: plane, k: coutG, a: w + g * coutG * kSize, b: gradOut,
+                                           beta: 1, c: gradInput)
+                            }
+                        }
+                    }
+                }
+            }
+            if let gw { partials.sum(into: gw) }
+        }
     }
 }
 
-/// [C, N·P] (GEMM output) → [N, C, P] (NCHW).
-func scatterChannelsFirst(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, channels: Int, batch: Int, plane: Int) {
-    parallelFor(batch) { n in
-        for c in 0..<channels { (dst + (n * channels + c) * plane).update(from: src + (c * batch + n) * plane, count: plane) }
-    }
-}
-
-/// [N, C, P] (NCHW) → [C, N·P].
-func gatherChannelsFirst(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, channels: Int, batch: Int, plane: Int) {
-    parallelFor(batch) { n in
-        for c in 0..<channels { (dst + (c * batch + n) * plane).update(from: src + (n * channels + c) * plane, count: plane) }
-    }
-}
-
-/// Unfolds channels `channelOffset..<channelOffset+channels` of every image into the column
-/// matrix [channels·kh·kw, N·Ho·Wo]; positions in the padding are zero.
-func im2col(_ x: UnsafePointer<Float>, _ geo: ConvolutionGeometry, channelOffset: Int, channels: Int, _ col: UnsafeMutablePointer<Float>) {
-    let kh = geo.kernelHeight, kw = geo.kernelWidth
-    let columns = geo.batch * geo.outPlane
-    let (s, w, ow) = (geo.stride, geo.width, geo.outWidth)
-    parallelFor(channels * kh) { task in
-        let c = task / kh, i = task % kh
-        let rowOffset = i * geo.dilation
-        let (yLo, yHi) = geo.validRows(offset: rowOffset)
-        for j in 0..<kw {
-            let colOffset = j * geo.dilation
-            let (xLo, xHi) = geo.validColumns(offset: colOffset)
-            let row = col + ((c * kh + i) * kw + j) * columns
-            for n in 0..<geo.batch {
-                let plane = x + (n * geo.inChannels + channelOffset + c) * geo.inPlane
-                let dst = row + n * geo.outPlane
+/// Unfolds `channels` planes of one image into the column matrix [channels·kh·kw, Ho·Wo];
+/// positions in the padding are zero.
+func im2col(_ x: UnsafePointer<Float>, _ geo: ConvolutionGeometry, channels: Int, _ col: UnsafeMutablePointer<Float>) {
+    let (kh, kw, s, w, ow, plane) = (geo.kernelHeight, geo.kernelWidth, geo.stride, geo.width, geo.outWidth, geo.outPlane)
+    for c in 0..<channels {
+        let input = x + c * geo.inPlane
+        for i in 0..<kh {
+            let rowOffset = i * geo.dilation
+            let (yLo, yHi) = geo.validRows(offset: rowOffset)
+            for j in 0..<kw {
+                let colOffset = j * geo.dilation
+                let (xLo, xHi) = geo.validColumns(offset: colOffset)
+                let dst = col + ((c * kh + i) * kw + j) * plane
                 if yLo > 0 { dst.update(repeating: 0, count: yLo * ow) }
                 if yHi < geo.outHeight { (dst + yHi * ow).update(repeating: 0, count: (geo.outHeight - yHi) * ow) }
                 for oy in yLo..<yHi {
-                    let src = plane + (oy * s - geo.padding + rowOffset) * w + colOffset - geo.padding
+                    let src = input + (oy * s - geo.padding + rowOffset) * w + colOffset - geo.padding
                     let d = dst + oy * ow
                     for ox in 0..<xLo { d[ox] = 0 }
                     if s == 1 {
-                        if xHi > xLo { (d + xLo).update(from: src + xLo, count: xHi - xLo) }
+                        if xHi > xLo { VectorKernels.copy(src + xLo, d + xLo, xHi - xLo) }
                     } else {
                         for ox in xLo..<xHi { d[ox] = src[ox * s] }
                     }
@@ -127,30 +132,25 @@ func im2col(_ x: UnsafePointer<Float>, _ geo: ConvolutionGeometry, channelOffset
     }
 }
 
-/// Folds a column matrix back, adding each entry into the input position it came from.
-func col2im(_ col: UnsafePointer<Float>, _ geo: ConvolutionGeometry, channelOffset: Int, channels: Int, _ gx: UnsafeMutablePointer<Float>) {
-    let kh = geo.kernelHeight, kw = geo.kernelWidth
-    let columns = geo.batch * geo.outPlane
-    let (s, w, ow) = (geo.stride, geo.width, geo.outWidth)
-    parallelFor(channels) { c in
+/// Folds a column matrix of one image back, adding each entry into the input position it came from.
+func col2im(_ col: UnsafePointer<Float>, _ geo: ConvolutionGeometry, channels: Int, _ gx: UnsafeMutablePointer<Float>) {
+    let (kh, kw, s, w, ow, plane) = (geo.kernelHeight, geo.kernelWidth, geo.stride, geo.width, geo.outWidth, geo.outPlane)
+    for c in 0..<channels {
+        let target = gx + c * geo.inPlane
         for i in 0..<kh {
             let rowOffset = i * geo.dilation
             let (yLo, yHi) = geo.validRows(offset: rowOffset)
             for j in 0..<kw {
                 let colOffset = j * geo.dilation
                 let (xLo, xHi) = geo.validColumns(offset: colOffset)
-                let row = col + ((c * kh + i) * kw + j) * columns
-                for n in 0..<geo.batch {
-                    let plane = gx + (n * geo.inChannels + channelOffset + c) * geo.inPlane
-                    let src = row + n * geo.outPlane
-                    for oy in yLo..<yHi {
-                        let dst = plane + (oy * s - geo.padding + rowOffset) * w + colOffset - geo.padding
-                        let g = src + oy * ow
-                        if s == 1 {
-                            for ox in xLo..<xHi { dst[ox] += g[ox] }
-                        } else {
-                            for ox in xLo..<xHi { dst[ox * s] += g[ox] }
-                        }
+                let src = col + ((c * kh + i) * kw + j) * plane
+                for oy in yLo..<yHi {
+                    let dst = target + (oy * s - geo.padding + rowOffset) * w + colOffset - geo.padding
+                    let g = src + oy * ow
+                    if s == 1 {
+                        if xHi > xLo { VectorKernels.accumulate(g + xLo, dst + xLo, xHi - xLo) }
+                    } else {
+                        for ox in xLo..<xHi { dst[ox * s] += g[ox] }
                     }
                 }
             }

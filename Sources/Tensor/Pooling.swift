@@ -60,6 +60,9 @@ extension Tensor {
         let planes = geo.batch * geo.inChannels
         let out = Tensor(uninitialized: [geo.batch, geo.inChannels, geo.outHeight, geo.outWidth])
         let x = data, o = out.data
+        if kernel == 3 && geo.stride == 1 && padding == 1 {
+            return averagePool3x3(geo: geo, out: out)
+        }
         parallelFor(planes) { p in
             let xp = x + p * geo.inPlane, op = o + p * geo.outPlane
             for oy in 0..<geo.outHeight {
@@ -88,6 +91,39 @@ extension Tensor {
         }
     }
 
+    /// 3x3 average pooling at stride 1 with padding 1 (padding excluded), as box sums times the
+    /// inverse window sizes; its backward pass is the same box sum of the scaled gradient.
+    private func averagePool3x3(geo: ConvolutionGeometry, out: Tensor) -> Tensor {
+        let (h, w, planes) = (geo.height, geo.width, geo.batch * geo.inChannels)
+        let inverse = Tensor(uninitialized: [h, w])
+        for y in 0..<h {
+            for x in 0..<w {
+                let rows = min(y + 1, h - 1) - max(y - 1, 0) + 1, cols = min(x + 1, w - 1) - max(x - 1, 0) + 1
+                inverse.data[y * w + x] = 1 / Float(rows * cols)
+            }
+        }
+        let x = data, o = out.data
+        parallelRanges(planes) { _, range in
+            let rowSums = UnsafeMutablePointer<Float>.allocate(capacity: h * w)
+            defer { rowSums.deallocate() }
+            for p in range {
+                boxSum3x3(x + p * h * w, o + p * h * w, rowSums, h, w, accumulate: false)
+                VectorKernels.multiply(o + p * h * w, inverse.data, o + p * h * w, h * w)
+            }
+        }
+        return out.recording([self]) { [self] g, tape in
+            guard let gx = tape.gradient(for: self) else { return }
+            parallelRanges(planes) { _, range in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * h * w)
+                defer { scratch.deallocate() }
+                for p in range {
+                    VectorKernels.multiply(g + p * h * w, inverse.data, scratch, h * w)
+                    boxSum3x3(scratch, gx + p * h * w, scratch + h * w, h, w, accumulate: true)
+                }
+            }
+        }
+    }
+
     /// The mean over H and W: [N, C, H, W] → [N, C].
     public func globalAvgPool() throws -> Tensor {
         guard rank == 4 else { throw TensorError("globalAvgPool: input \(shape); accepted: [N, C, H, W]") }
@@ -107,4 +143,22 @@ private final class Winners {
     let pointer: UnsafeMutablePointer<Int32>
     init(_ pointer: UnsafeMutablePointer<Int32>) { self.pointer = pointer }
     deinit { pointer.deallocate() }
+}
+
+/// dst (+)= the sum of each 3x3 window of src (zero outside), through horizontal row sums.
+private func boxSum3x3(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ rowSums: UnsafeMutablePointer<Float>,
+                       _ h: Int, _ w: Int, accumulate: Bool) {
+    for y in 0..<h {
+        let s = src + y * w, r = rowSums + y * w
+        if w == 1 { r[0] = s[0]; continue }
+        r[0] = s[0] + s[1]
+        for x in 1..<(w - 1) { r[x] = s[x - 1] + s[x] + s[x + 1] }
+        r[w - 1] = s[w - 2] + s[w - 1]
+    }
+    for y in 0..<h {
+        let d = dst + y * w
+        if !accumulate { VectorKernels.copy(rowSums + y * w, d, w) } else { VectorKernels.accumulate(rowSums + y * w, d, w) }
+        if y > 0 { VectorKernels.accumulate(rowSums + (y - 1) * w, d, w) }
+        if y + 1 < h { VectorKernels.accumulate(rowSums + (y + 1) * w, d, w) }
+    }
 }

@@ -64,3 +64,52 @@ func parallelFor(_ count: Int, _ body: (Int) -> Void) {
         while i < count { body(i); i += chunks }
     }
 }
+
+/// How many contiguous ranges `parallelRanges` splits `count` items into.
+func parallelRangeCount(_ count: Int) -> Int { max(1, min(ThreadConfig.count, count)) }
+
+/// Splits `0..<count` into `parallelRangeCount(count)` contiguous ranges and runs
+/// `body(worker, range)` for each on the configured threads (worker numbers 0..<ranges).
+@inline(__always)
+func parallelRanges(_ count: Int, _ body: (Int, Range<Int>) -> Void) {
+    let ranges = parallelRangeCount(count)
+    guard ranges > 1 else {
+        if count > 0 { body(0, 0..<count) }
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: ranges) { worker in
+        let lo = worker * count / ranges, hi = (worker + 1) * count / ranges
+        if lo < hi { body(worker, lo..<hi) }
+    }
+}
+
+/// One accumulator per worker (a weight gradient each worker sums over its images), added
+/// together at the end.
+final class WorkerPartials {
+    private let count: Int
+    private let workers: Int
+    private let storage: UnsafeMutablePointer<Float>
+    private let zeroed: UnsafeMutablePointer<Bool>
+
+    init(count: Int, workers: Int) {
+        self.count = count
+        self.workers = workers
+        storage = UnsafeMutablePointer<Float>.allocate(capacity: max(count * workers, 1))
+        zeroed = UnsafeMutablePointer<Bool>.allocate(capacity: max(workers, 1))
+        zeroed.initialize(repeating: false, count: max(workers, 1))
+    }
+    deinit { storage.deallocate(); zeroed.deallocate() }
+
+    /// Worker `worker`'s buffer, zeroed. Each worker asks once, from its own thread.
+    func zeroedBuffer(_ worker: Int) -> UnsafeMutablePointer<Float> {
+        let buffer = storage + worker * count
+        buffer.update(repeating: 0, count: count)
+        zeroed[worker] = true
+        return buffer
+    }
+
+    /// Adds every worker's buffer into `target`.
+    func sum(into target: UnsafeMutablePointer<Float>) {
+        for worker in 0..<workers where zeroed[worker] { axpy(count, 1, storage + worker * count, target) }
+    }
+}

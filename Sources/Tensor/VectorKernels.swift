@@ -21,6 +21,20 @@ enum VectorKernels {
         while i < n { o[i] = a[i] + b[i]; i += 1 }
     }
 
+    /// o = a (short rows: cheaper inline than a memmove call).
+    @inline(__always) static func copy(_ a: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i + width <= n { store(load(a + i), o + i); i += width }
+        while i < n { o[i] = a[i]; i += 1 }
+    }
+
+    /// o += a.
+    @inline(__always) static func accumulate(_ a: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i + width <= n { store(load(o + i) + load(a + i), o + i); i += width }
+        while i < n { o[i] += a[i]; i += 1 }
+    }
+
     /// o = a · b.
     @inline(__always) static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ n: Int) {
         var i = 0
@@ -47,7 +61,7 @@ enum VectorKernels {
     @inline(__always) static func relu(_ x: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ n: Int) {
         let zero = Vector(repeating: 0)
         var i = 0
-        while i + width <= n { store(pointwiseMax(load(x + i), zero), o + i); i += width }
+        while i + width <= n { let v = load(x + i); store(v.replacing(with: zero, where: v .< zero), o + i); i += width }
         while i < n { o[i] = max(x[i], 0); i += 1 }
     }
 

@@ -18,25 +18,41 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed steps for W1 (median reported).")
     var steps: Int = 20
 
+    @Option(help: "Comma-separated workloads to run: W1, W2, W3, sgemm.")
+    var only: String = "W1,W2,W3,sgemm"
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads \(threads): accepted: 1 or more") }
         guard steps >= 1 else { throw ValidationError("--steps \(steps): accepted: 1 or more") }
+        for name in selected where !["W1", "W2", "W3", "SGEMM"].contains(name) {
+            throw ValidationError("--only: unknown workload '\(name)'; accepted: W1, W2, W3, sgemm")
+        }
     }
+
+    private var selected: [String] { only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() } }
 
     func run() throws {
         ThreadConfig.set(threads)
         var report: [(String, Any)] = []
-        let w1 = try Workloads.w1(steps: steps)
-        report.append((w1.key, w1.milliseconds))
-        let w2 = try Workloads.w2()
-        report.append((w2.key, w2.milliseconds))
-        let w3 = try Workloads.w3()
-        report.append((w3.key, w3.milliseconds))
-        report.append(("params_cnn_W1", w1.parameters ?? 0))
-        report.append(("params_darts_W2", w2.parameters ?? 0))
-        report.append(("params_nb201_W3", w3.parameters ?? 0))
-        for n in [256, 512, 1024] {
-            report.append(("sgemm_\(n)_gflops", Workloads.sgemmGflops(size: n)))
+        var parameters: [(String, Any)] = []
+        if selected.contains("W1") {
+            let w1 = try Workloads.w1(steps: steps)
+            report.append((w1.key, w1.milliseconds))
+            parameters.append(("params_cnn_W1", w1.parameters ?? 0))
+        }
+        if selected.contains("W2") {
+            let w2 = try Workloads.w2()
+            report.append((w2.key, w2.milliseconds))
+            parameters.append(("params_darts_W2", w2.parameters ?? 0))
+        }
+        if selected.contains("W3") {
+            let w3 = try Workloads.w3()
+            report.append((w3.key, w3.milliseconds))
+            parameters.append(("params_nb201_W3", w3.parameters ?? 0))
+        }
+        report += parameters
+        if selected.contains("SGEMM") {
+            for n in [256, 512, 1024] { report.append(("sgemm_\(n)_gflops", Workloads.sgemmGflops(size: n))) }
         }
         report.append(("threads", threads))
         if json {
