@@ -1,0 +1,73 @@
+import Tensor
+
+/// The network of a resolved chain-space point: conv layers (same padding, activation,
+/// optional 2x2 pooling and dropout), then global average pooling or flattening, then linear
+/// layers, then a linear classifier.
+public final class ChainNetwork: Module {
+    let body: Sequential
+
+    public init(architecture: ChainArchitecture, inputShape: [Int], classes: Int, generator: inout SeededGenerator) throws {
+        var layers: [Module] = []
+        var (channels, height, width) = (inputShape[0], inputShape[1], inputShape[2])
+        var features: Int? = nil // set once the layers are flat
+        for layer in architecture.layers {
+            let activation = Activation(Activation.Kind(rawValue: layer.activation.rawValue) ?? .relu)
+            switch layer.kind {
+            case .conv:
+                guard features == nil else {
+                    throw NASError("chain layer '\(layer.name)': a conv layer after a linear layer; conv layers come first")
+                }
+                let kernel = layer.kernel ?? 3
+                layers.append(Conv2d(channels, layer.width, kernel: kernel, stride: layer.stride, padding: kernel / 2, bias: true, generator: &generator))
+                layers.append(activation)
+                channels = layer.width
+                height = (height - 1) / layer.stride + 1
+                width = (width - 1) / layer.stride + 1
+                if layer.pool != .none {
+                    guard height >= 2, width >= 2 else {
+                        throw NASError("chain layer '\(layer.name)': pooling a \(height)x\(width) feature map; the input is too small for this many pooled layers")
+                    }
+                    layers.append(Pool2d(layer.pool == .max ? .max : .average, kernel: 2))
+                    height /= 2; width /= 2
+                }
+            case .linear:
+                if features == nil {
+                    features = try Self.flatten(architecture.head, channels, height, width, into: &layers)
+                }
+                layers.append(Linear(features!, layer.width, generator: &generator))
+                layers.append(activation)
+                features = layer.width
+            }
+            if layer.dropout > 0 { layers.append(Dropout(Float(layer.dropout), generator: &generator)) }
+        }
+        let last = try features ?? Self.flatten(architecture.head, channels, height, width, into: &layers)
+        layers.append(Linear(last, classes, generator: &generator))
+        body = Sequential(layers)
+    }
+
+    /// Appends the step from feature maps to vectors; returns the vector length.
+    private static func flatten(_ head: ChainHead, _ c: Int, _ h: Int, _ w: Int, into layers: inout [Module]) throws -> Int {
+        switch head {
+        case .avgpool:
+            layers.append(GlobalAvgPool())
+            return c
+        case .flatten:
+            layers.append(Flatten())
+            return c * h * w
+        }
+    }
+
+    public override var children: [Module] { [body] }
+    public override func forward(_ x: Tensor) throws -> Tensor { try body(x) }
+}
+
+/// [N, ...] to [N, rest].
+final class Flatten: Module {
+    override func forward(_ x: Tensor) throws -> Tensor { try x.flattened() }
+}
+
+/// An error in a search space, genotype or network description, with its message.
+public struct NASError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
