@@ -25,15 +25,17 @@ let package = Package(
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NAS", dependencies: ["Tensor", "CZlib"]),
+        .target(name: "Search", dependencies: ["NAS", "Tensor"]),
         .target(name: "TUI", dependencies: ["CNcurses"]),
         .executableTarget(
             name: "nas-tui",
             dependencies: [
-                "Tensor", "NAS",
+                "Tensor", "NAS", "Search",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NASTests", dependencies: ["NAS", "Tensor"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "NAS", "Tensor"]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
     ]
 )

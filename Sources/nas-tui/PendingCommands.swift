@@ -37,17 +37,6 @@ struct ExportCommand: ParsableCommand {
     func run() throws { throw CLIError.notAvailable("export", issue: "studies are stored by the engine, issue #5") }
 }
 
-/// `nas-tui inspect`: params, FLOPs and latency of architectures.
-struct InspectCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "inspect", abstract: "Params, FLOPs and latency per architecture, one JSON object each. (not available yet)")
-    @Option(help: "Search space: darts, nb201 or chain.") var space: String
-    @Option(help: "One architecture string.") var arch: String?
-    @Option(help: "A file with one architecture per line.") var archs: String?
-    @Flag(help: "JSON output.") var json = false
-    func run() throws { throw CLIError.notAvailable("inspect", issue: "model builders, issue #3") }
-}
-
 /// `nas-tui score`: zero-cost proxy scores.
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,15 +49,3 @@ struct ScoreCommand: ParsableCommand {
     func run() throws { throw CLIError.notAvailable("score", issue: "zero-cost proxies, issue #4") }
 }
 
-/// `nas-tui train`: train one architecture from scratch.
-struct TrainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "train", abstract: "Train one architecture from scratch and report test accuracy. (not available yet)")
-    @Option(help: "Genotype file (JSON, DARTS or NB201 string).") var genotype: String?
-    @Option(help: "Search space: darts, nb201 or chain.") var space: String?
-    @Option(help: "Architecture string.") var arch: String?
-    @Option(help: "Epochs.") var epochs: Int?
-    @Option(help: "Data set: fashion-mnist, synthetic or a PATH.") var dataset: String?
-    @Flag(help: "JSON output.") var json = false
-    func run() throws { throw CLIError.notAvailable("train", issue: "the training loop, issue #3") }
-}

@@ -44,7 +44,7 @@ public struct Trainer {
         let start = Date()
         let parameters = model.parameters
         let optimizer = settings.makeOptimizer(parameters)
-        let loader = try DataLoader(dataset: train, batchSize: settings.batchSize, shuffle: true, dropLast: train.count >= settings.batchSize * 2,
+        let loader = DataLoader(dataset: train, batchSize: settings.batchSize, shuffle: true, dropLast: train.count >= settings.batchSize * 2,
                                 augmentation: settings.augmentation, seed: settings.seed)
         let schedule = CosineSchedule(base: settings.learningRate, minimum: settings.minimumLearningRate,
                                       totalSteps: settings.epochs * loader.batchCount)
@@ -93,7 +93,7 @@ public struct Trainer {
         model.train(false)
         defer { model.train(wasTraining) }
         var lossSum = 0.0, correct = 0
-        let loader = try DataLoader(dataset: dataset, batchSize: settings.evaluationBatchSize, shuffle: false, dropLast: false,
+        let loader = DataLoader(dataset: dataset, batchSize: settings.evaluationBatchSize, shuffle: false, dropLast: false,
                                 augmentation: .none, seed: 0)
         try GradMode.withoutGrad {
             for (images, labels) in loader {

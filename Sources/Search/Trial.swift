@@ -1,0 +1,42 @@
+import NAS
+
+/// Where a trial stands.
+public enum TrialStatus: String, Codable, Sendable, CaseIterable {
+    case running, complete, pruned, failed
+
+    /// Whether the trial has ended.
+    public var isFinished: Bool { self != .running }
+}
+
+/// One evaluated (or evaluating) architecture: what the strategies learn from and what the
+/// engine stores, publishes and exports. Accuracies are fractions in [0, 1].
+public struct Trial: Codable, Sendable, Equatable {
+    public var id: Int
+    public var genotype: Genotype
+    /// The strategy that proposed it ("random", "evolution", "tpe", "darts").
+    public var strategy: String
+    public var status: TrialStatus
+    /// Validation accuracy after the trial's epochs (or the tabular benchmark's value).
+    public var accuracy: Double?
+    /// The value the search maximises (accuracy, or the latency-penalised accuracy).
+    public var fitness: Double?
+    public var latencyMs: Double?
+    public var parameters: Int?
+    public var flops: Int?
+    /// Per-epoch figures, kept for pruned trials too.
+    public var epochs: [EpochReport]
+    /// Why a trial failed or was pruned.
+    public var note: String?
+    public var seconds: Double?
+
+    public init(id: Int, genotype: Genotype, strategy: String, status: TrialStatus = .running, accuracy: Double? = nil,
+                fitness: Double? = nil, latencyMs: Double? = nil, parameters: Int? = nil, flops: Int? = nil,
+                epochs: [EpochReport] = [], note: String? = nil, seconds: Double? = nil) {
+        self.id = id; self.genotype = genotype; self.strategy = strategy; self.status = status
+        self.accuracy = accuracy; self.fitness = fitness; self.latencyMs = latencyMs
+        self.parameters = parameters; self.flops = flops; self.epochs = epochs; self.note = note; self.seconds = seconds
+    }
+
+    /// The fitness of a complete trial; nil otherwise (pruned and failed trials rank below all).
+    public var completedFitness: Double? { status == .complete ? fitness : nil }
+}
