@@ -61,6 +61,7 @@ extension Tensor {
         let out = Tensor(uninitialized: shape)
         let n = count, x = data, o = out.data
         parallelChunks(n, minChunk: 1 << 16) { r in VectorKernels.relu(x + r.lowerBound, o + r.lowerBound, r.count) }
+        ActivationPatternRecorder.record(out)
         return out.recording([self]) { [self] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
             parallelChunks(n, minChunk: 1 << 16) { r in

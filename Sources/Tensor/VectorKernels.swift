@@ -14,6 +14,30 @@ typealias Vector = SIMD8<Float>
 enum VectorKernels {
     static let width = Vector.scalarCount
 
+    /// Eight floats from any address.
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> Vector { UnsafeRawPointer(p).loadUnaligned(as: Vector.self) }
+    /// Eight floats to any address.
+    @inline(__always) static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
+    }
+
+    /// o += a · s.
+    @inline(__always) static func scaleAccumulate(_ a: UnsafePointer<Float>, _ s: Float, _ o: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i + width <= n { store(load(o + i) + s * load(a + i), o + i); i += width }
+        while i < n { o[i] += s * a[i]; i += 1 }
+    }
+
+    /// Σ a · b.
+    @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = Vector(repeating: 0)
+        var i = 0
+        while i + width <= n { acc += load(a + i) * load(b + i); i += width }
+        var s = acc.sum()
+        while i < n { s += a[i] * b[i]; i += 1 }
+        return s
+    }
+
     /// o = a + b.
     @inline(__always) static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ n: Int) {
         var i = 0
