@@ -18,6 +18,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
@@ -26,16 +27,18 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NAS", dependencies: ["Tensor", "CZlib"]),
         .target(name: "Search", dependencies: ["NAS", "Tensor"]),
-        .target(name: "TUI", dependencies: ["CNcurses"]),
+        .target(name: "Engine", dependencies: ["Search", "NAS", "Tensor", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "TUI", dependencies: ["CNcurses", "Engine"]),
         .executableTarget(
             name: "nas-tui",
             dependencies: [
-                "Tensor", "NAS", "Search",
+                "Tensor", "NAS", "Search", "Engine", "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NASTests", dependencies: ["NAS", "Tensor"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "NAS", "Tensor"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Search", "NAS", "Tensor"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Engine"]),
     ]
 )

@@ -1,0 +1,109 @@
+import Foundation
+import NAS
+
+/// Everything that defines a search: saved with the study so `--resume` continues it as it was.
+/// Defaults are the default experiment: regularized evolution over the darts space on a
+/// Fashion-MNIST subset, small networks, one epoch per trial.
+public struct ExperimentSettings: Codable, Equatable, Sendable {
+    public var space = "darts"
+    public var strategy = "evolution"
+    /// fashion-mnist, synthetic or a path; nil: fashion-mnist when installed, else synthetic.
+    public var dataset: String?
+    /// A tabular benchmark CSV: accuracy is looked up instead of trained.
+    public var benchmark: String?
+    public var budget = 30
+    public var epochs = 1
+    public var seed: UInt64 = 0
+    /// Latency target in ms: fitness is penalised above it.
+    public var latencyTarget: Double?
+    /// darts: initial channels C and cells L; nb201: C and cells per stage N.
+    public var channels: Int?
+    public var layers: Int?
+    /// Training images per trial and validation images for its accuracy.
+    public var trainLimit = 3000
+    public var validationLimit = 1000
+    public var batchSize = 64
+    public var learningRate: Float = 0.05
+    /// median, halving or none.
+    public var pruner = "median"
+    /// The chain space's TOML file (space chain).
+    public var chainConfig: String?
+
+    public init() {}
+
+    public static let strategies = ["random", "evolution", "tpe", "darts"]
+    public static let pruners = ["median", "halving", "none"]
+
+    /// The channels and cells networks are built with.
+    public var networkChannels: Int { channels ?? (space == "darts" ? 8 : 16) }
+    public var networkLayers: Int { layers ?? 5 }
+
+    /// Throws a message naming the first value outside what is accepted.
+    public func validate() throws {
+        func require(_ ok: Bool, _ message: String) throws { if !ok { throw NASError(message) } }
+        try require(SearchSpace.names.contains(space), "space '\(space)'; accepted: \(SearchSpace.names.joined(separator: ", "))")
+        try require(Self.strategies.contains(strategy), "strategy '\(strategy)'; accepted: \(Self.strategies.joined(separator: ", "))")
+        try require(Self.pruners.contains(pruner), "pruner '\(pruner)'; accepted: \(Self.pruners.joined(separator: ", "))")
+        try require(budget >= 1, "budget \(budget); accepted: 1 or more trials")
+        try require(epochs >= 1, "epochs \(epochs); accepted: 1 or more")
+        try require(latencyTarget.map { $0 > 0 } ?? true, "latency target \(latencyTarget ?? 0) ms; accepted: a positive number of milliseconds")
+        try require(networkChannels >= 2 && networkChannels % 2 == 0, "channels \(networkChannels); accepted: an even number, 2 or more")
+        try require(networkLayers >= 1, "layers \(networkLayers); accepted: 1 or more")
+        try require(trainLimit >= 2, "train limit \(trainLimit); accepted: 2 or more images")
+        try require(validationLimit >= 1, "validation limit \(validationLimit); accepted: 1 or more images")
+        try require(batchSize >= 2, "batch size \(batchSize); accepted: 2 or more")
+        try require(learningRate > 0, "learning rate \(learningRate); accepted: a positive number")
+        try require(space != "chain" || chainConfig != nil, "space chain needs its TOML file (--config FILE.toml with [space] and [[layer]] tables)")
+        if strategy == "darts" { try require(space == "darts" && benchmark == nil, "strategy darts searches the darts space by training a supernet; accepted with --space darts and no --benchmark") }
+    }
+
+    /// The settings as one line of JSON (stored with the study).
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Settings read back from `json`.
+    public static func decode(_ json: String) throws -> ExperimentSettings {
+        try JSONDecoder().decode(ExperimentSettings.self, from: Data(json.utf8))
+    }
+}
+
+extension ExperimentSettings {
+    /// The keys an `[experiment]` table (or the top level) of a config file may set.
+    public static let configKeys: Set<String> = [
+        "space", "strategy", "dataset", "benchmark", "budget", "epochs", "seed", "latency_target", "channels", "layers",
+        "train_limit", "validation_limit", "batch_size", "lr", "pruner", "storage", "theme",
+    ]
+
+    /// Applies a TOML config: run options at the top level or in `[experiment]`; a chain space's
+    /// own tables ([space], [[layer]], [train]) may sit in the same file. Unknown keys are errors
+    /// naming the line. Returns the `storage` and `theme` values, which are not study settings.
+    public mutating func apply(config document: TOMLDocument) throws -> (storage: String?, theme: String?) {
+        // A [space] table declares a chain space in this very file.
+        let declaresChain = (try? document.table("space")) != nil
+        if declaresChain { chainConfig = document.file; space = "chain" }
+        try document.checkKeys(allowed: Self.configKeys.union(["experiment", "layer", "train"]))
+        let table = document.root.contains("experiment") ? try document.table("experiment") : document.root
+        if !table.isRoot { try table.checkKeys(allowed: Self.configKeys) }
+        if table.contains("space") && !(table.isRoot && declaresChain) { space = try table.string("space") }
+        if table.contains("strategy") { strategy = try table.string("strategy") }
+        if table.contains("dataset") { dataset = try table.string("dataset") }
+        if table.contains("benchmark") { benchmark = try table.string("benchmark") }
+        if table.contains("budget") { budget = try table.int("budget") }
+        if table.contains("epochs") { epochs = try table.int("epochs") }
+        if table.contains("seed") { seed = UInt64(max(0, try table.int("seed"))) }
+        if table.contains("latency_target") { latencyTarget = try table.double("latency_target") }
+        if table.contains("channels") { channels = try table.int("channels") }
+        if table.contains("layers") { layers = try table.int("layers") }
+        if table.contains("train_limit") { trainLimit = try table.int("train_limit") }
+        if table.contains("validation_limit") { validationLimit = try table.int("validation_limit") }
+        if table.contains("batch_size") { batchSize = try table.int("batch_size") }
+        if table.contains("lr") { learningRate = Float(try table.double("lr")) }
+        if table.contains("pruner") { pruner = try table.string("pruner") }
+        let storage = table.contains("storage") ? try table.string("storage") : nil
+        let theme = table.contains("theme") ? try table.string("theme") : nil
+        return (storage, theme)
+    }
+}

@@ -1,0 +1,82 @@
+import NAS
+import Search
+
+/// The finished trials and what the screen derives from them, kept up to date one trial at a
+/// time so a publish never rebuilds the world: the rows (shared chunks), the fitness history
+/// (per N trials, at most ~512 points), the sorted fitness values for the median, the Pareto
+/// front and the best trial.
+struct StudyHistory {
+    private(set) var trials: [Trial] = []
+    private(set) var rows = TrialRows()
+    private(set) var fitness: [FitnessPoint] = []
+    private(set) var paretoFront: [Int] = []
+    private(set) var best: Trial?
+    private(set) var switches: [(trials: Int, strategy: String)] = []
+    private var sortedFitness: [Double] = []
+    /// Trials per fitness point; doubles when the history grows past its limit.
+    private var pointStride = 1
+    private static let pointLimit = 512
+    private var latencyByID: [Int: (latency: Double, accuracy: Double)] = [:]
+    /// The best complete trials, best first (the heatmap's op frequencies come from them).
+    private(set) var leaders: [Trial] = []
+    static let leaderCount = 10
+
+    var count: Int { trials.count }
+
+    mutating func noteSwitch(to strategy: String) { switches.append((trials.count, strategy)) }
+
+    mutating func append(_ trial: Trial) {
+        trials.append(trial)
+        rows.append(Self.row(trial))
+        if let f = trial.completedFitness {
+            let at = insertionIndex(f)
+            sortedFitness.insert(f, at: at)
+            if best?.completedFitness.map({ f > $0 }) ?? true { best = trial }
+            if leaders.count < Self.leaderCount || f > leaders.last!.fitness! {
+                leaders.insert(trial, at: leaders.firstIndex { $0.fitness! < f } ?? leaders.count)
+                if leaders.count > Self.leaderCount { leaders.removeLast() }
+            }
+            if let latency = trial.latencyMs, let accuracy = trial.accuracy { updatePareto(trial.id, latency, accuracy) }
+        }
+        recordFitnessPoint(strategy: trial.strategy)
+    }
+
+    private func insertionIndex(_ value: Double) -> Int {
+        var lo = 0, hi = sortedFitness.count
+        while lo < hi { let mid = (lo + hi) / 2; if sortedFitness[mid] < value { lo = mid + 1 } else { hi = mid } }
+        return lo
+    }
+
+    private mutating func recordFitnessPoint(strategy: String) {
+        guard trials.count % pointStride == 0, let bestValue = sortedFitness.last else { return }
+        let median = sortedFitness[sortedFitness.count / 2]
+        fitness.append(FitnessPoint(trials: trials.count, best: bestValue, median: median, strategy: strategy))
+        if fitness.count > Self.pointLimit {
+            pointStride *= 2
+            fitness = fitness.filter { $0.trials % pointStride == 0 }
+        }
+    }
+
+    /// Keeps the non-dominated set of (latency lower, accuracy higher), ordered by latency.
+    private mutating func updatePareto(_ id: Int, _ latency: Double, _ accuracy: Double) {
+        latencyByID[id] = (latency, accuracy)
+        func dominates(_ a: (latency: Double, accuracy: Double), _ b: (latency: Double, accuracy: Double)) -> Bool {
+            a.latency <= b.latency && a.accuracy >= b.accuracy && (a.latency < b.latency || a.accuracy > b.accuracy)
+        }
+        let point = (latency: latency, accuracy: accuracy)
+        if paretoFront.contains(where: { dominates(latencyByID[$0]!, point) }) { return }
+        paretoFront.removeAll { dominates(point, latencyByID[$0]!) }
+        paretoFront.append(id)
+        paretoFront.sort { latencyByID[$0]!.latency < latencyByID[$1]!.latency }
+    }
+
+    /// The row a finished or running trial shows as.
+    static func row(_ trial: Trial) -> TrialRow {
+        TrialRow(id: trial.id, strategy: trial.strategy, status: trial.status, summary: trial.genotype.summary,
+                 accuracy: trial.accuracy, fitness: trial.fitness, latencyMs: trial.latencyMs, parameters: trial.parameters,
+                 flops: trial.flops, curve: trial.epochs.map {
+                     CurvePoint(epoch: $0.epoch, trainLoss: $0.trainLoss, validationLoss: $0.validationLoss,
+                                trainAccuracy: $0.trainAccuracy, validationAccuracy: $0.validationAccuracy)
+                 }, note: trial.note)
+    }
+}

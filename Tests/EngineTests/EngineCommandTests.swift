@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+@testable import Engine
+import NAS
+import Search
+
+/// Commands act within one training step; the store stays consistent while a reader hammers it.
+final class EngineCommandTests: XCTestCase {
+    func testPausePruneAndSwitchTakeEffect() throws {
+        let directory = try EngineTestSupport.temporaryDirectory()
+        let store = StateStore()
+        let engine = try Engine(settings: EngineTestSupport.trainingSettings(budget: 3, epochs: 3), storagePath: directory + "/study.db",
+                                resume: false, store: store)
+        engine.start()
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 30) { store.snapshot.running != nil })
+        let runningID = store.snapshot.running!.id
+
+        store.send(.pause)
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 10) { store.snapshot.state == .paused })
+        let progress = store.snapshot.runningProgress
+        let epochs = store.snapshot.running?.curve.count
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertEqual(store.snapshot.runningProgress, progress, "no progress while paused")
+        XCTAssertEqual(store.snapshot.running?.curve.count, epochs)
+
+        store.send(.switchStrategy("evolution"))
+        store.send(.prune(trialID: runningID))
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 30) { store.snapshot.trials.contains { $0.id == runningID } })
+        let pruned = store.snapshot.trials.first { $0.id == runningID }!
+        XCTAssertEqual(pruned.status, .pruned)
+        XCTAssertEqual(pruned.note, "pruned by the user")
+
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 30) { store.snapshot.running.map { $0.id != runningID } ?? false })
+        XCTAssertEqual(store.snapshot.running?.strategy, "evolution", "the next proposal comes from the new strategy")
+        store.send(.stop)
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 30) { engine.isDone })
+        XCTAssertEqual(store.snapshot.state, .finished)
+    }
+
+    func testReaderTakesSnapshotsWhileTheEngineRunsAndCommandsArrive() throws {
+        let directory = try EngineTestSupport.temporaryDirectory()
+        let store = StateStore()
+        let engine = try Engine(settings: EngineTestSupport.tabularSettings(budget: 400, strategy: "evolution"),
+                                storagePath: directory + "/study.db", resume: false, store: store)
+        let reading = DispatchGroup()
+        var taken = 0, maxSeen = 0
+        reading.enter()
+        Thread {
+            while !engine.isDone {
+                let (snapshot, _) = store.take()
+                maxSeen = max(maxSeen, snapshot.trials.count)
+                _ = snapshot.trials.last?.accuracy
+                taken += 1
+            }
+            reading.leave()
+        }.start()
+        engine.start()
+        for command in [Command.switchStrategy("tpe"), .togglePause, .togglePause, .switchStrategy("random"), .exportBest(path: directory + "/best.json")] {
+            Thread.sleep(forTimeInterval: 0.05)
+            store.send(command)
+        }
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 120) { engine.isDone })
+        reading.wait()
+        XCTAssertGreaterThan(taken, 10)
+        XCTAssertEqual(store.snapshot.finishedTrials, 400)
+        XCTAssertEqual(store.snapshot.trials.count, 400)
+        XCTAssertEqual(Set(store.snapshot.trials.map(\.strategy)).isSuperset(of: ["evolution", "random"]), true)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/best.json"))
+    }
+}
