@@ -88,7 +88,7 @@ public final class StudyStorage {
                 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '\(schemaVersion)');
                 CREATE TABLE IF NOT EXISTS study (
                     id INTEGER PRIMARY KEY CHECK (id = 1),
-                    created_at TEXT NOT NULL,
+                    created_at REAL NOT NULL,
                     settings_json TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS trials (
                     id INTEGER PRIMARY KEY,
@@ -100,7 +100,7 @@ public final class StudyStorage {
                     accuracy REAL, fitness REAL, latency_ms REAL,
                     params INTEGER, flops INTEGER,
                     note TEXT, seconds REAL,
-                    started_at TEXT NOT NULL, finished_at TEXT);
+                    started_at REAL NOT NULL, finished_at REAL);
                 CREATE TABLE IF NOT EXISTS trial_epochs (
                     trial_id INTEGER NOT NULL REFERENCES trials(id),
                     epoch INTEGER NOT NULL,
@@ -112,7 +112,8 @@ public final class StudyStorage {
         }
     }
 
-    private static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
+    /// Seconds since 1970 (SQLite: `datetime(started_at, 'unixepoch')`).
+    private static func timestamp() -> Double { Date().timeIntervalSince1970 }
 
     /// The study's settings, as saved when it was created (nil for a new file).
     public func loadSettings() throws -> String? {
