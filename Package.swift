@@ -40,5 +40,7 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search", "NAS", "Tensor"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Search", "NAS", "Tensor"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Engine"]),
+        // Runs the built executable: the command-line contract, headless runs, exports.
+        .testTarget(name: "EndToEndTests"),
     ]
 )

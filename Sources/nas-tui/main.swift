@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-
 import Tensor
 
-// Exit codes of the contract: 0 success, 1 runtime failure, 2 bad usage or bad input.
+// Exit codes of the contract: 0 success, 1 runtime failure, 2 bad usage or bad input
+// (128 + N after signal N stopped a run).
 BLASKernel.reexecWithFasterKernelsIfNeeded()
 do {
     var command = try NasTUICommand.parseAsRoot()
@@ -11,6 +11,8 @@ do {
 } catch let error as CLIError {
     FileHandle.standardError.write(Data("nas-tui: \(error.message)\n".utf8))
     exit(error.exitCode)
+} catch let code as ExitCode {
+    exit(code.rawValue)
 } catch {
     let code = NasTUICommand.exitCode(for: error)
     let message = NasTUICommand.fullMessage(for: error)
@@ -19,6 +21,6 @@ do {
         exit(0)
     }
     FileHandle.standardError.write(Data("\(message)\n".utf8))
-    // Argument-parser reports usage errors as EX_USAGE (64); the contract says 2.
-    exit(code == .validationFailure ? 2 : (code.rawValue == 0 ? 0 : (error is ValidationError || code.rawValue == 64 ? 2 : 1)))
+    // argument-parser reports usage errors as EX_USAGE (64); the contract says 2.
+    exit(code == .validationFailure ? 2 : 1)
 }
