@@ -85,21 +85,37 @@ public struct BrailleChart: Widget {
 
     // MARK: render
 
+    /// Where `render` puts the data inside `area` (inside the axis labels) and the ranges it uses.
+    public func plotLayout(in area: Rect) -> (plot: Rect, x: ClosedRange<Double>, y: ClosedRange<Double>) {
+        let (xr, yr) = resolvedRanges()
+        guard showAxisLabels else { return (area, xr, yr) }
+        let gutter = max(formatY(yr.upperBound).count, formatY(yr.lowerBound).count) + 1
+        guard area.width - gutter >= 4 && area.height >= 3 else { return (area, xr, yr) }
+        return (area.inset(bottom: 1).inset(left: gutter), xr, yr)
+    }
+
+    /// The cell a data point lands in when the chart is drawn into `area` with `glyphs`
+    /// (nil when it falls outside the plot), so callers can overlay a marker on it.
+    public func cell(x: Double, y: Double, in area: Rect, glyphs: GlyphSet) -> Point? {
+        let (plot, xr, yr) = plotLayout(in: area)
+        guard !plot.isEmpty else { return nil }
+        let sx = glyphs.braille ? 2 : 1, sy = glyphs.braille ? 4 : 1
+        guard let fx = Self.scale(x, xr, plot.width * sx, flip: false),
+              let fy = Self.scale(y, yr, plot.height * sy, flip: true) else { return nil }
+        let dx = Int(fx.rounded()), dy = Int(fy.rounded())
+        guard dx >= 0, dy >= 0, dx < plot.width * sx, dy < plot.height * sy else { return nil }
+        return Point(x: plot.x + dx / sx, y: plot.y + dy / sy)
+    }
+
     public func render(into canvas: inout Canvas, area: Rect) {
         let area = area.intersection(canvas.bounds)
         guard !area.isEmpty else { return }
-        let (xr, yr) = resolvedRanges()
-        var plot = area
+        let (plot, xr, yr) = plotLayout(in: area)
         var yLabels: (String, String)? = nil
         var xLabels: (String, String)? = nil
-        if showAxisLabels {
-            let yl = (formatY(yr.upperBound), formatY(yr.lowerBound))
-            let gutter = max(yl.0.count, yl.1.count) + 1
-            if area.width - gutter >= 4 && area.height >= 3 {
-                plot = area.inset(bottom: 1).inset(left: gutter)
-                yLabels = yl
-                xLabels = (formatX(xr.lowerBound), formatX(xr.upperBound))
-            }
+        if plot != area {
+            yLabels = (formatY(yr.upperBound), formatY(yr.lowerBound))
+            xLabels = (formatX(xr.lowerBound), formatX(xr.upperBound))
         }
         canvas.withClip(area) { c in
             if let (top, bottom) = yLabels {

@@ -109,6 +109,7 @@ struct RunCommand: ParsableCommand {
         }
         while !engine.isDone { Thread.sleep(forTimeInterval: 0.05) }
         if let engineError { throw CLIError.runtime("\(engineError)") }
+        if let signal = signals.received { throw ExitCode(128 + signal) }
         if code != 0 { throw ExitCode(code) }
     }
 
