@@ -40,3 +40,18 @@ public struct Trial: Codable, Sendable, Equatable {
     /// The fitness of a complete trial; nil otherwise (pruned and failed trials rank below all).
     public var completedFitness: Double? { status == .complete ? fitness : nil }
 }
+
+extension Trial {
+    /// What strategies rank by: `fitness` (else `accuracy`) of a complete trial; nil for running,
+    /// pruned and failed trials and for non-finite values.
+    public var rankingFitness: Double? {
+        guard status == .complete, let value = fitness ?? accuracy, value.isFinite else { return nil }
+        return value
+    }
+
+    /// Validation accuracy per epoch, in report order; epochs without one are left out. Pruners
+    /// read this curve.
+    public var validationCurve: [(epoch: Int, value: Double)] {
+        epochs.compactMap { report in report.validationAccuracy.map { (report.epoch, $0) } }
+    }
+}

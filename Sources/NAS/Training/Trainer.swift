@@ -10,6 +10,13 @@ public struct EpochReport: Codable, Sendable, Equatable {
     public var validationAccuracy: Double?
     public var learningRate: Double
     public var seconds: Double
+
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double?, validationAccuracy: Double?,
+                learningRate: Double, seconds: Double) {
+        self.epoch = epoch; self.trainLoss = trainLoss; self.trainAccuracy = trainAccuracy
+        self.validationLoss = validationLoss; self.validationAccuracy = validationAccuracy
+        self.learningRate = learningRate; self.seconds = seconds
+    }
 }
 
 /// How a training run ended.
