@@ -58,9 +58,11 @@ public final class Engine: @unchecked Sendable {
         try storage.saveSettings(settings.json)
         let interrupted = try storage.failInterruptedTrials()
         for trial in try storage.loadTrials() { history.append(trial) }
-        strategy = .sampler(try SampleStrategies.make(settings.strategy == "darts" ? "random" : settings.strategy,
-                                                       domain: domain, history: history.trials))
-        if settings.strategy == "darts" { strategy = try makeStrategy("darts") }
+        // (A placeholder first: every stored property must be set before a method is called.)
+        strategy = .sampler(RandomSearch(domain: domain, history: history.trials))
+        // A resumed study continues with the strategy of its last trial.
+        let first = resume ? (history.trials.last?.strategy ?? settings.strategy) : settings.strategy
+        strategy = try makeStrategy(ExperimentSettings.strategies.contains(first) ? first : settings.strategy)
         history.noteSwitch(to: strategy.name)
         if !interrupted.isEmpty { note("resumed: trial\(interrupted.count == 1 ? "" : "s") \(interrupted.map(String.init).joined(separator: ", ")) had not finished and are marked failed") }
         if resume { note("resumed \(storagePath): \(history.count) trials stored, budget \(settings.budget)") }
@@ -239,7 +241,7 @@ public final class Engine: @unchecked Sendable {
             return .darts(try DartsSearch(size: size, settings: dartsSettings, data: training.train, seed: settings.seed &+ UInt64(history.count),
                                           history: history.trials))
         }
-        return .sampler(try SampleStrategies.make(name, domain: domain, history: history.trials))
+        return .sampler(try SampleStrategies.make(name, domain: domain, history: history.trials, budget: settings.budget))
     }
 
     private func switchStrategy(to name: String) {

@@ -19,16 +19,19 @@ final class TUITmuxTests: XCTestCase {
         _ = try? tmux(["kill-session", "-t", session])
     }
 
+    /// Runs a tmux command; only capture-pane's output is read (a pipe handed to the command
+    /// that starts the tmux server would stay open as long as the server lives).
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
         process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
         process.standardError = FileHandle.nullDevice
+        let capture = arguments.first == "capture-pane"
+        let out = Pipe()
+        process.standardOutput = capture ? out : FileHandle.nullDevice
         try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let data = capture ? out.fileHandleForReading.readDataToEndOfFile() : Data()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
     }
