@@ -21,6 +21,8 @@ extension Tensor {
         let out: Tensor
         if groups == geo.inChannels && outChannels == groups {
             out = depthwiseConv2d(weight: weight, geometry: geo)
+        } else if groups == 1 && geo.stride == 1 && geo.kernelHeight * geo.kernelWidth > 1 {
+            out = wideGridConv2d(weight: weight, geometry: geo)
         } else {
             out = denseConv2d(weight: weight, geometry: geo, groups: groups)
         }
