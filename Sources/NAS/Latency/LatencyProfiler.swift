@@ -1,0 +1,57 @@
+import Foundation
+import Tensor
+
+/// How operations are timed: `warmup` untimed calls, then single calls timed until both
+/// `minSamples` calls and `budgetMilliseconds` have passed (at most `maxSamples`); the median.
+public struct LatencyProfiler: Sendable {
+    public var warmup: Int
+    public var minSamples: Int
+    public var maxSamples: Int
+    /// Time spent timing one operation (after warm-up), at least.
+    public var budgetMilliseconds: Double
+    /// Networks whose measured latency fixes the overhead (seeded samples of the space).
+    public var calibrationNetworks: Int
+    /// Timed forward passes of each calibration network.
+    public var calibrationRuns: Int
+
+    public init(warmup: Int = 3, minSamples: Int = 9, maxSamples: Int = 500, budgetMilliseconds: Double = 20,
+                calibrationNetworks: Int = 3, calibrationRuns: Int = 15) {
+        self.warmup = warmup
+        self.minSamples = minSamples
+        self.maxSamples = maxSamples
+        self.budgetMilliseconds = budgetMilliseconds
+        self.calibrationNetworks = calibrationNetworks
+        self.calibrationRuns = calibrationRuns
+    }
+
+    /// A quick profiler for tests: few samples, a millisecond per operation.
+    public static let quick = LatencyProfiler(warmup: 1, minSamples: 3, maxSamples: 20, budgetMilliseconds: 1,
+                                              calibrationNetworks: 1, calibrationRuns: 3)
+
+    /// The median time of one call of `run`, in milliseconds, without gradients.
+    public func milliseconds(_ run: () throws -> Void) throws -> Double {
+        try GradMode.withoutGrad {
+            for _ in 0..<warmup { try run() }
+            var samples: [Double] = []
+            samples.reserveCapacity(minSamples)
+            let start = DispatchTime.now().uptimeNanoseconds
+            while samples.count < maxSamples {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                try run()
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                samples.append(Double(t1 - t0) / 1e6)
+                if samples.count >= minSamples && Double(t1 - start) / 1e6 >= budgetMilliseconds { break }
+            }
+            samples.sort()
+            let n = samples.count
+            return n % 2 == 1 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2
+        }
+    }
+
+    /// Times one table item on fresh random weights and input.
+    func milliseconds(of item: LatencyItem, seed: UInt64 = 0) throws -> Double {
+        var generator = SeededGenerator(seed: seed)
+        let run = try item.makeRunner(generator: &generator)
+        return try milliseconds(run)
+    }
+}
