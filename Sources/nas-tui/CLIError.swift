@@ -7,8 +7,4 @@ struct CLIError: Error {
     static func usage(_ message: String) -> CLIError { CLIError(message: message, exitCode: 2) }
     /// A failure at run time: exit 1.
     static func runtime(_ message: String) -> CLIError { CLIError(message: message, exitCode: 1) }
-    /// A subcommand of the contract that is not built yet: exit 2, said plainly.
-    static func notAvailable(_ command: String, issue: String) -> CLIError {
-        CLIError(message: "'\(command)' is not available yet (\(issue)); see `nas-tui --help` for what works now", exitCode: 2)
-    }
 }
