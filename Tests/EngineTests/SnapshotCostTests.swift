@@ -33,13 +33,14 @@ final class SnapshotCostTests: XCTestCase {
     func testPublishAndTakeCostAtTenThousandTrials() throws {
         guard ProcessInfo.processInfo.environment["NAS_TUI_ENGINE_BENCH"] == "1" else { throw XCTSkip("set NAS_TUI_ENGINE_BENCH=1") }
         var history = try history(10_000)
+        let genotypes = NB201Architecture.all.prefix(500).map { Genotype.nb201($0) }
         let store = StateStore()
         var snapshot = Snapshot()
         let rounds = 2000
         var publish = 0.0, take = 0.0
         for i in 0..<rounds {
             let start = DispatchTime.now().uptimeNanoseconds
-            history.append(Trial(id: 10_001 + i, genotype: .nb201(NB201Architecture.all[i % 500]), strategy: "tpe", status: .complete,
+            history.append(Trial(id: 10_001 + i, genotype: genotypes[i % 500], strategy: "tpe", status: .complete,
                                  accuracy: 0.8, fitness: 0.8, latencyMs: 2))
             snapshot.trials = history.rows
             snapshot.fitness = history.fitness
