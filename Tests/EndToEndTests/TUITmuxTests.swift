@@ -19,19 +19,25 @@ final class TUITmuxTests: XCTestCase {
         _ = try? tmux(["kill-session", "-t", session])
     }
 
-    /// Runs a tmux command; only capture-pane's output is read (a pipe handed to the command
-    /// that starts the tmux server would stay open as long as the server lives).
+    /// Runs a tmux command. Only capture-pane goes through Foundation's Process: the command
+    /// that starts the tmux server forks a daemon that inherits Process's descriptors, and
+    /// `waitUntilExit` would then wait for the server. The others go through system(3), which
+    /// waits for the client alone.
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> String {
+        guard arguments.first == "capture-pane" else {
+            let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+            _ = system("/usr/bin/tmux \(quoted) </dev/null >/dev/null 2>&1")
+            return ""
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
         process.arguments = arguments
         process.standardError = FileHandle.nullDevice
-        let capture = arguments.first == "capture-pane"
         let out = Pipe()
-        process.standardOutput = capture ? out : FileHandle.nullDevice
+        process.standardOutput = out
         try process.run()
-        let data = capture ? out.fileHandleForReading.readDataToEndOfFile() : Data()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
     }
