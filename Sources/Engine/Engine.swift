@@ -92,6 +92,7 @@ public final class Engine: @unchecked Sendable {
         defer {
             doneLock.lock(); finishedFlag = true; doneLock.unlock()
         }
+        prepareLatencyModel()
         while history.count < settings.budget {
             applyCommands()
             if stopRequested { break }
@@ -108,6 +109,29 @@ public final class Engine: @unchecked Sendable {
         publish(force: true, state: .finished)
         onEvent?(.done(finished: history.count, best: history.best, stopped: stopped))
         return stopped
+    }
+
+    /// Loads this machine's latency table for the trials' networks from the cache, profiling it
+    /// on the first run (a few seconds); without one, training trials measure their latency.
+    private func prepareLatencyModel() {
+        guard evaluator.needsLatencyModel, let input = evaluator.networkInput, evaluator.latencyModel == nil else { return }
+        let cache = LatencyCache.standard
+        let probe = LatencyModel(space: space, inputShape: input.shape, classes: input.classes, cache: cache)
+        let cached = cache.load(signature: probe.signature) != nil
+        if !cached {
+            note("profiling the latency of \(probe.signature) on this machine (once; cached in \(cache.directory.path))")
+            publish(force: true)
+        }
+        let start = Date()
+        do {
+            let model = try LatencyModel.cached(space: space, inputShape: input.shape, classes: input.classes, cache: cache)
+            evaluator.latencyModel = model
+            note(String(format: "latency model %@: %d operations %@, overhead %.2f ms", model.signature, model.table.entries.count,
+                        cached ? "from the cache" : String(format: "profiled in %.1f s", Date().timeIntervalSince(start)),
+                        model.table.overheadMilliseconds))
+        } catch {
+            note("no latency model (\(error)); latency is measured per trial")
+        }
     }
 
     // MARK: trials
@@ -193,7 +217,8 @@ public final class Engine: @unchecked Sendable {
             let cost = try ModelCost.measure(model, input: [search.size.inputChannels, search.weightData.height, search.weightData.width])
             trial.parameters = cost.parameters
             trial.flops = cost.flops
-            trial.latencyMs = try? LatencyMeasurement.forwardMilliseconds(model, input: [search.size.inputChannels, search.weightData.height, search.weightData.width], runs: 5)
+            trial.latencyMs = (try? evaluator.latencyModel?.predict(trial.genotype))
+                ?? (try? LatencyMeasurement.forwardMilliseconds(model, input: [search.size.inputChannels, search.weightData.height, search.weightData.width], runs: 5))
             trial.fitness = trial.accuracy.map { hardwareAwareFitness(accuracy: $0, latencyMs: trial.latencyMs, target: settings.latencyTarget) }
         }
         try storage.begin(trial)
@@ -241,7 +266,13 @@ public final class Engine: @unchecked Sendable {
             return .darts(try DartsSearch(size: size, settings: dartsSettings, data: training.train, seed: settings.seed &+ UInt64(history.count),
                                           history: history.trials))
         }
-        return .sampler(try SampleStrategies.make(name, domain: domain, history: history.trials, budget: settings.budget))
+        let sampler = try SampleStrategies.make(name, domain: domain, history: history.trials, budget: settings.budget)
+        guard let pool = settings.prerank, pool > 1 else { return .sampler(sampler) }
+        guard let input = evaluator.networkInput else {
+            throw NASError("prerank \(pool): zero-cost pre-ranking builds each candidate's network, and this study's networks (\(settings.benchmark ?? settings.space)) cannot be built here; accepted: training studies and NAS-Bench-201 tables")
+        }
+        note("\(name) proposals pre-ranked: the best by synflow of \(pool) candidates is trained")
+        return .sampler(try ZeroCostPreRanking(sampler, poolSize: pool, inputShape: input.shape, classes: input.classes))
     }
 
     private func switchStrategy(to name: String) {

@@ -28,6 +28,9 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
     public var pruner = "median"
     /// The chain space's TOML file (space chain).
     public var chainConfig: String?
+    /// Zero-cost pre-ranking: each proposal is the best by synflow of this many candidates of
+    /// the strategy (nil or 1: off). Not for darts, which proposes by gradient.
+    public var prerank: Int?
 
     public init() {}
 
@@ -54,6 +57,7 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
         try require(batchSize >= 2, "batch size \(batchSize); accepted: 2 or more")
         try require(learningRate > 0, "learning rate \(learningRate); accepted: a positive number")
         try require(space != "chain" || chainConfig != nil, "space chain needs its TOML file (--config FILE.toml with [space] and [[layer]] tables)")
+        try require(prerank.map { $0 >= 1 } ?? true, "prerank \(prerank ?? 0); accepted: 1 or more candidates per proposal (1: off)")
         if strategy == "darts" { try require(space == "darts" && benchmark == nil, "strategy darts searches the darts space by training a supernet; accepted with --space darts and no --benchmark") }
     }
 
@@ -74,7 +78,7 @@ extension ExperimentSettings {
     /// The keys an `[experiment]` table (or the top level) of a config file may set.
     public static let configKeys: Set<String> = [
         "space", "strategy", "dataset", "benchmark", "budget", "epochs", "seed", "latency_target", "channels", "layers",
-        "train_limit", "validation_limit", "batch_size", "lr", "pruner", "storage", "theme",
+        "train_limit", "validation_limit", "batch_size", "lr", "pruner", "prerank", "storage", "theme",
     ]
 
     /// Applies a TOML config: run options at the top level or in `[experiment]`; a chain space's
@@ -102,6 +106,7 @@ extension ExperimentSettings {
         if table.contains("batch_size") { batchSize = try table.int("batch_size") }
         if table.contains("lr") { learningRate = Float(try table.double("lr")) }
         if table.contains("pruner") { pruner = try table.string("pruner") }
+        if table.contains("prerank") { prerank = try table.int("prerank") }
         let storage = table.contains("storage") ? try table.string("storage") : nil
         let theme = table.contains("theme") ? try table.string("theme") : nil
         return (storage, theme)

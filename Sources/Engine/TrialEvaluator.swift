@@ -7,6 +7,13 @@ import Tensor
 protocol TrialEvaluator: AnyObject {
     /// A note for the status bar about the data (e.g. Fashion-MNIST missing).
     var dataNote: String? { get }
+    /// The image shape [C, H, W] and class count the trials' networks are built for (for the
+    /// latency model and zero-cost pre-ranking); nil when no network can be built for them.
+    var networkInput: (shape: [Int], classes: Int)? { get }
+    /// Whether trial latency comes from the profiled latency model (else from elsewhere).
+    var needsLatencyModel: Bool { get }
+    /// The latency model the engine prepared for `networkInput` (nil until then, or if it failed).
+    var latencyModel: LatencyModel? { get set }
     /// Fills accuracy, latency, size and epochs of `trial`; returns how training ended.
     func evaluate(_ trial: inout Trial, control: TrainingControl, onEpoch: (EpochReport) -> Void) throws -> TrainingOutcome
 }
@@ -24,6 +31,9 @@ final class TrainingEvaluator: TrialEvaluator {
     let train: ImageDataset
     let validation: ImageDataset
     let dataNote: String?
+    var latencyModel: LatencyModel?
+    var networkInput: (shape: [Int], classes: Int)? { (train.imageShape, train.classCount) }
+    let needsLatencyModel = true
 
     init(space: SearchSpace, settings: ExperimentSettings) throws {
         self.space = space
@@ -47,7 +57,9 @@ final class TrainingEvaluator: TrialEvaluator {
         let cost = try ModelCost.measure(model, input: train.imageShape)
         trial.parameters = cost.parameters
         trial.flops = cost.flops
-        trial.latencyMs = try LatencyMeasurement.forwardMilliseconds(model, input: train.imageShape, runs: 5)
+        // Predicted from the profiled table; measured when there is no model.
+        trial.latencyMs = try latencyModel.map { try $0.predict(trial.genotype) }
+            ?? LatencyMeasurement.forwardMilliseconds(model, input: train.imageShape, runs: 5)
         var training = TrainingSettings()
         training.epochs = settings.epochs
         training.batchSize = settings.batchSize

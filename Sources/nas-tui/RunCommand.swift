@@ -38,6 +38,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("train-limit"), help: "Training images per trial.") var trainLimit: Int?
     @Option(name: .customLong("validation-limit"), help: "Validation images per trial.") var validationLimit: Int?
     @Option(help: "Pruner: median, halving or none.") var pruner: String?
+    @Option(help: "Zero-cost pre-ranking: train the best by synflow of N candidates of the strategy (default 1: off).") var prerank: Int?
     @Option(help: "Threads for the tensor core (default: all cores).") var threads: Int?
 
     func validate() throws {
@@ -73,6 +74,7 @@ struct RunCommand: ParsableCommand {
         if let trainLimit { settings.trainLimit = trainLimit }
         if let validationLimit { settings.validationLimit = validationLimit }
         if let pruner { settings.pruner = pruner }
+        if let prerank { settings.prerank = prerank }
         let path = storagePath ?? Self.defaultStoragePath()
         let store = StateStore()
         let engine: Engine

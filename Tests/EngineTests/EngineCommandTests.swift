@@ -43,25 +43,35 @@ final class EngineCommandTests: XCTestCase {
         let engine = try Engine(settings: EngineTestSupport.tabularSettings(budget: 400, strategy: "evolution"),
                                 storagePath: directory + "/study.db", resume: false, store: store)
         let reading = DispatchGroup()
-        var taken = 0, maxSeen = 0
+        /// Written by the reader thread only, read after it has left `reading`.
+        final class Tally: @unchecked Sendable { var taken = 0, neverShrank = true }
+        let tally = Tally()
         reading.enter()
         Thread {
+            var seen = 0
             while !engine.isDone {
                 let (snapshot, _) = store.take()
-                maxSeen = max(maxSeen, snapshot.trials.count)
+                if snapshot.trials.count < seen { tally.neverShrank = false }
+                seen = snapshot.trials.count
                 _ = snapshot.trials.last?.accuracy
-                taken += 1
+                tally.taken += 1
             }
             reading.leave()
         }.start()
         engine.start()
-        for command in [Command.switchStrategy("tpe"), .togglePause, .togglePause, .switchStrategy("random"), .exportBest(path: directory + "/best.json")] {
-            Thread.sleep(forTimeInterval: 0.05)
+        // Once evolution has run a few trials (after the latency table is loaded or profiled),
+        // pause, switch twice, resume and export while the reader keeps taking snapshots.
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 60) { store.snapshot.finishedTrials >= 10 })
+        store.send(.pause)
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 10) { store.snapshot.state == .paused })
+        for command in [Command.switchStrategy("tpe"), .togglePause, .switchStrategy("random"), .exportBest(path: directory + "/best.json")] {
             store.send(command)
+            Thread.sleep(forTimeInterval: 0.05)
         }
         XCTAssertTrue(EngineTestSupport.wait(timeout: 120) { engine.isDone })
         reading.wait()
-        XCTAssertGreaterThan(taken, 10)
+        XCTAssertGreaterThan(tally.taken, 10)
+        XCTAssertTrue(tally.neverShrank, "a later snapshot never holds fewer trials")
         XCTAssertEqual(store.snapshot.finishedTrials, 400)
         XCTAssertEqual(store.snapshot.trials.count, 400)
         XCTAssertEqual(Set(store.snapshot.trials.map(\.strategy)).isSuperset(of: ["evolution", "random"]), true)

@@ -4,11 +4,16 @@ import XCTest
 import Tensor
 
 /// The figure: predicted against measured forward latency of 50 random darts networks
-/// (C=16, L=5, 1x28x28, batch 1). Timing-sensitive and a few minutes long, so gated:
+/// (C=16, L=5, 1x28x28, batch 1). Timing-sensitive and a minute long, so gated:
 ///
 ///     NAS_TUI_LATENCY_BENCH=1 swift test -c release --scratch-path .build-proxy --filter DartsLatencyTests
 ///
-/// Run it on an otherwise idle machine: other processes on the cores skew both sides.
+/// Run it on an otherwise idle machine: other work on the cores skews both sides.
+///
+/// Each network is measured with `LatencyMeasurement.forwardMilliseconds` (median of 7 passes)
+/// in three rounds over all 50 networks; the asserted figure keeps each network's smallest
+/// median (what the machine does when nothing else runs, which the table also records), and
+/// the first round alone is printed too.
 final class DartsLatencyTests: XCTestCase {
     func testPredictedLatencyWithinTenPercentOfMeasured() throws {
         guard ProcessInfo.processInfo.environment["NAS_TUI_LATENCY_BENCH"] == "1" else {
@@ -20,28 +25,40 @@ final class DartsLatencyTests: XCTestCase {
         let start = Date()
         try model.profile()
         let profileSeconds = Date().timeIntervalSince(start)
-        print(String(format: "profiled %d operations of darts C=16 L=5 at 1x28x28 in %.2f s (%d threads), overhead %.3f ms",
-                     model.table.entries.count, profileSeconds, ThreadConfig.count, model.table.overheadMilliseconds))
+        print(String(format: "profiled %d operations of darts C=16 L=5 at 1x28x28 in %.2f s (latency on %d thread), overhead %.3f ms",
+                     model.table.entries.count, profileSeconds, LatencyMeasurement.threads, model.table.overheadMilliseconds))
 
+        let count = 50, rounds = 3
         var sampler = SeededGenerator(seed: 2024)
-        var within = 0
-        var ratios: [Double] = []
-        let count = 50
-        for index in 0..<count {
+        var cases: [(predicted: Double, network: Module)] = []
+        for _ in 0..<count {
             let genotype = space.sample(using: &sampler)
             var generator = SeededGenerator(seed: 0)
-            let network = try space.build(genotype, inputShape: input, classes: 10, generator: &generator)
-            let measured = try LatencyMeasurement.forwardMilliseconds(network, input: input)
-            let predicted = try model.predict(genotype)
-            let ratio = predicted / measured
-            ratios.append(ratio)
-            if abs(ratio - 1) <= 0.10 { within += 1 }
-            print(String(format: "  %2d measured %7.3f ms  predicted %7.3f ms  error %+6.1f%%", index, measured, predicted, 100 * (ratio - 1)))
+            cases.append((try model.predict(genotype), try space.build(genotype, inputShape: input, classes: 10, generator: &generator)))
         }
-        ratios.sort()
-        let share = Double(within) / Double(count)
-        print(String(format: "within ±10%%: %d/%d (%.0f%%); predicted/measured median %.3f, min %.3f, max %.3f",
-                     within, count, 100 * share, ratios[count / 2], ratios.first!, ratios.last!))
+        var measured = [[Double]](repeating: [], count: count)
+        for _ in 0..<rounds {
+            for (i, c) in cases.enumerated() { measured[i].append(try LatencyMeasurement.forwardMilliseconds(c.network, input: input)) }
+        }
+        func figure(_ label: String, _ truth: [Double]) -> Double {
+            let ratios = zip(cases, truth).map { $0.0.predicted / $0.1 }
+            let within = ratios.filter { abs($0 - 1) <= 0.10 }.count
+            let sorted = ratios.sorted()
+            print(label + String(format: ": within ±10%%: %d/%d (%.0f%%); predicted/measured median %.3f, min %.3f, max %.3f",
+                         within, count, 100 * Double(within) / Double(count), sorted[count / 2], sorted.first!, sorted.last!))
+            return Double(within) / Double(count)
+        }
+        for (i, c) in cases.enumerated() {
+            let best = measured[i].min()!
+            let all = measured[i].map { String(format: "%.3f", $0) }.joined(separator: " ")
+            print(String(format: "  %2d measured %7.3f ms", i, best) + " (rounds \(all))"
+                  + String(format: "  predicted %7.3f ms  error %+6.1f%%", c.predicted, 100 * (c.predicted / best - 1)))
+        }
+        // How far the machine agrees with itself: round 1 against the last round.
+        let repeatable = measured.filter { abs($0[0] / $0[rounds - 1] - 1) <= 0.10 }.count
+        print("measurement repeatability: round 1 within ±10% of round \(rounds) for \(repeatable)/\(count) networks")
+        _ = figure("first round", measured.map { $0[0] })
+        let share = figure("best of \(rounds) rounds", measured.map { $0.min()! })
         XCTAssertGreaterThanOrEqual(share, 0.90)
         XCTAssertLessThan(profileSeconds, 20, "profiling the darts table should take a few seconds")
     }

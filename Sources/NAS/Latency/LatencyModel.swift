@@ -11,7 +11,8 @@ import Tensor
 /// concatenations, stem and head; nb201: the five operations × three stages, node sums,
 /// residual blocks, stem and head; chain: each resolved layer, timed when an architecture first
 /// needs it. The overhead is the median over a few seeded sample networks of measured minus
-/// summed latency. Tables are cached per CPU model and thread count (see `LatencyCache`).
+/// summed latency. Operations and sample networks are timed in `profiler.rounds` rounds,
+/// keeping the smallest median of each. Tables are cached per CPU model and thread count (see `LatencyCache`).
 ///
 /// Usage: `let model = try LatencyModel.cached(space: space, inputShape: [1, 28, 28])`, then
 /// `try model.predict(genotype)`. Thread-safe: calls are serialised.
@@ -77,18 +78,31 @@ public final class LatencyModel: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         var table = LatencyTable()
-        for item in space.allLatencyItems(inputShape: inputShape, classes: classes) ?? [] {
-            table.entries[item.key] = try profiler.milliseconds(of: item)
+        let items = space.allLatencyItems(inputShape: inputShape, classes: classes) ?? []
+        var runners: [(key: String, run: () throws -> Void)] = []
+        for item in items {
+            var generator = SeededGenerator(seed: 0)
+            runners.append((item.key, try item.makeRunner(generator: &generator)))
         }
-        var overheads: [Double] = []
+        // Calibration networks: seeded samples of the space, built once.
+        var networks: [(Genotype, Module)] = []
         for seed in 1...max(1, profiler.calibrationNetworks) {
             var sampler = SeededGenerator(seed: UInt64(seed))
             let genotype = space.sample(using: &sampler)
             var generator = SeededGenerator(seed: 0)
-            let network = try space.build(genotype, inputShape: inputShape, classes: classes, generator: &generator)
-            let measured = try LatencyMeasurement.forwardMilliseconds(network, input: inputShape, runs: profiler.calibrationRuns)
-            let summed = try sumOfOperations(genotype, in: &table, profileMissing: true)
-            overheads.append(measured - summed)
+            networks.append((genotype, try space.build(genotype, inputShape: inputShape, classes: classes, generator: &generator)))
+        }
+        var measured = [Double](repeating: .infinity, count: networks.count)
+        for _ in 0..<max(1, profiler.rounds) {
+            for (key, run) in runners { table.entries[key] = min(table.entries[key] ?? .infinity, try profiler.milliseconds(run)) }
+            for (i, network) in networks.enumerated() {
+                let ms = try LatencyMeasurement.forwardMilliseconds(network.1, input: inputShape, runs: profiler.calibrationRuns)
+                measured[i] = min(measured[i], ms)
+            }
+        }
+        var overheads: [Double] = []
+        for (i, network) in networks.enumerated() {
+            overheads.append(measured[i] - (try sumOfOperations(network.0, in: &table, profileMissing: true)))
         }
         overheads.sort()
         table.overheadMilliseconds = overheads[overheads.count / 2]

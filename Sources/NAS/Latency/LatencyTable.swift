@@ -27,7 +27,7 @@ public struct LatencyTable: Codable, Equatable, Sendable {
 /// format version differs from this machine's is ignored (and replaced on the next store).
 public struct LatencyCache: Sendable {
     /// The format version; a file of another version is ignored.
-    public static let version = 1
+    public static let version = 2
 
     public let directory: URL
     /// The CPU model the tables are for (from /proc/cpuinfo).
@@ -41,9 +41,10 @@ public struct LatencyCache: Sendable {
         self.threads = threads
     }
 
-    /// This machine's cache: the user's cache directory, CPU model and `ThreadConfig.count`.
+    /// This machine's cache: the user's cache directory, CPU model and the thread count latency
+    /// is measured on (`LatencyMeasurement.threads`).
     public static var standard: LatencyCache {
-        LatencyCache(directory: defaultDirectory, cpuModel: currentCPUModel, threads: ThreadConfig.count)
+        LatencyCache(directory: defaultDirectory, cpuModel: currentCPUModel, threads: LatencyMeasurement.threads)
     }
 
     /// `$XDG_CACHE_HOME/nas-tui`, or `~/.cache/nas-tui`.

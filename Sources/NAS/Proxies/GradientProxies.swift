@@ -53,7 +53,9 @@ enum GradientProxies {
         guard logits.rank == 2 else {
             throw ProxyError("the network's output is \(logits.shape); accepted: logits [N, classes]")
         }
-        if let bad = batch.labels.first(where: { $0 >= logits.shape[1] }) { throw ProxyError("batch label \(bad) but the network has \(logits.shape[1]) classes") }
+        if let bad = batch.labels.first(where: { $0 >= logits.shape[1] }) {
+            throw ProxyError("batch label \(bad) but the network has \(logits.shape[1]) classes")
+        }
         try logits.crossEntropy(labels: batch.labels).backward()
         var total = 0.0
         for weight in model.scoredWeights {

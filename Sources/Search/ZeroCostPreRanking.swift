@@ -1,0 +1,55 @@
+import NAS
+import Tensor
+
+/// Zero-cost pre-ranking (Abdelfattah et al. 2021): for every proposal, asks the wrapped
+/// strategy for `poolSize` candidates, scores each untrained network with synflow (no data; the
+/// network built as it would be trained, weights seeded 0) and proposes the best, so only the
+/// most promising of many candidates is trained. Candidates not chosen count as proposed for the
+/// wrapped strategy (it will not offer them again); results are told to it unchanged.
+public final class ZeroCostPreRanking: SampleStrategy {
+    /// The strategy whose proposals are ranked.
+    public let inner: SampleStrategy
+    /// Candidates scored per proposal.
+    public let poolSize: Int
+    /// [C, H, W] of one input image and the class count of the networks scored.
+    public let inputShape: [Int]
+    public let classes: Int
+    private let space: SearchSpace
+    /// The log-synflow scores of the last pool, in the order asked (for the log and tests).
+    public private(set) var lastScores: [(genotype: Genotype, logSynflow: Double)] = []
+
+    public var name: String { inner.name }
+    public var domain: SearchDomain { inner.domain }
+    public var population: [Trial] { inner.population }
+
+    /// Ranks `inner`'s proposals in pools of `poolSize` (at least 1). Throws when the domain
+    /// does not name the space its networks are built from.
+    public init(_ inner: SampleStrategy, poolSize: Int, inputShape: [Int], classes: Int) throws {
+        guard let space = inner.domain.space else {
+            throw SearchError("zero-cost pre-ranking needs to build the candidates' networks; the \(inner.domain.spaceName) candidates have no space to build them in")
+        }
+        guard poolSize >= 1 else { throw SearchError("pre-ranking pool of \(poolSize); accepted: 1 or more candidates") }
+        self.inner = inner
+        self.poolSize = poolSize
+        self.inputShape = inputShape
+        self.classes = classes
+        self.space = space
+    }
+
+    public func ask(using generator: inout SeededGenerator) throws -> Genotype {
+        lastScores = []
+        var best: (genotype: Genotype, score: Double)?
+        for _ in 0..<poolSize {
+            let candidate = try inner.ask(using: &generator)
+            if lastScores.contains(where: { $0.genotype == candidate }) { continue }
+            var weights = SeededGenerator(seed: 0)
+            let network = try space.build(candidate, inputShape: inputShape, classes: classes, generator: &weights)
+            let score = try ZeroCostProxy.logSynflow(model: network, inputShape: inputShape)
+            lastScores.append((candidate, score))
+            if best == nil || score > best!.score { best = (candidate, score) }
+        }
+        return best!.genotype
+    }
+
+    public func tell(_ trial: Trial) { inner.tell(trial) }
+}

@@ -1,0 +1,48 @@
+import XCTest
+import NAS
+@testable import Search
+import Tensor
+
+/// Pre-ranking proposes, of each pool of the wrapped strategy's candidates, the one with the
+/// highest synflow, scored on the network as it would be built for training.
+final class ZeroCostPreRankingTests: XCTestCase {
+    let space = SearchSpace.nb201(channels: 4, cellsPerStage: 1)
+    let input = [3, 8, 8]
+
+    func testEachProposalIsTheBestScoredOfItsPool() throws {
+        let strategy = try ZeroCostPreRanking(RandomSearch(domain: SearchDomain(space: space)), poolSize: 6, inputShape: input, classes: 10)
+        var generator = SeededGenerator(seed: 3)
+        var proposals: Set<Genotype> = []
+        for _ in 0..<4 {
+            let proposal = try strategy.ask(using: &generator)
+            proposals.insert(proposal)
+            XCTAssertEqual(strategy.lastScores.count, 6)
+            let best = try XCTUnwrap(strategy.lastScores.max { $0.logSynflow < $1.logSynflow })
+            XCTAssertEqual(proposal, best.genotype)
+            // The score is synflow of the network built with weights seeded 0.
+            var weights = SeededGenerator(seed: 0)
+            let network = try space.build(proposal, inputShape: input, classes: 10, generator: &weights)
+            XCTAssertEqual(try ZeroCostProxy.logSynflow(model: network, inputShape: input), best.logSynflow, accuracy: 1e-9)
+        }
+        XCTAssertEqual(proposals.count, 4, "candidates already scored are not offered again")
+    }
+
+    func testACellWithoutAPathFromInputToOutputIsNeverChosenOverOneWithAConvolution() throws {
+        let dead = try NB201Architecture(nb201String: "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|")
+        let conv = try NB201Architecture(nb201String: "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|nor_conv_3x3~2|")
+        let domain = try SearchDomain(candidates: [.nb201(dead), .nb201(conv)], space: space)
+        let strategy = try ZeroCostPreRanking(RandomSearch(domain: domain), poolSize: 2, inputShape: input, classes: 10)
+        var generator = SeededGenerator(seed: 0)
+        XCTAssertEqual(try strategy.ask(using: &generator), .nb201(conv))
+        XCTAssertEqual(strategy.lastScores.count, 2)
+    }
+
+    func testPoolSizeAndSpaceAreChecked() throws {
+        XCTAssertThrowsError(try ZeroCostPreRanking(RandomSearch(domain: SearchDomain(space: space)), poolSize: 0, inputShape: input, classes: 10))
+        var generator = SeededGenerator(seed: 1)
+        let candidates = try SearchDomain(candidates: [.nb201(NB201Architecture.random(using: &generator))])
+        XCTAssertThrowsError(try ZeroCostPreRanking(RandomSearch(domain: candidates), poolSize: 3, inputShape: input, classes: 10)) { error in
+            XCTAssertTrue("\(error)".contains("no space to build them in"), "\(error)")
+        }
+    }
+}
