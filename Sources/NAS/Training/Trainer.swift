@@ -95,25 +95,31 @@ public struct Trainer {
 
     /// Mean loss and accuracy of `model` on `dataset`, in evaluation mode without gradients.
     public func evaluate(_ model: Module, on dataset: ImageDataset) throws -> (loss: Double, accuracy: Double) {
+        try Self.evaluate(model, on: dataset, batchSize: settings.evaluationBatchSize)
+    }
+
+    /// Mean loss and accuracy of `model` on `dataset` in batches of `batchSize`, in evaluation
+    /// mode (batch-norm running statistics) without gradients; the model's mode is restored.
+    public static func evaluate(_ model: Module, on dataset: ImageDataset, batchSize: Int) throws -> (loss: Double, accuracy: Double) {
         guard !dataset.isEmpty else { throw TrainingError.emptyDataset(dataset.name) }
         let wasTraining = model.isTraining
         model.train(false)
         defer { model.train(wasTraining) }
         var lossSum = 0.0, correct = 0
-        let loader = DataLoader(dataset: dataset, batchSize: settings.evaluationBatchSize, shuffle: false, dropLast: false,
+        let loader = DataLoader(dataset: dataset, batchSize: batchSize, shuffle: false, dropLast: false,
                                 augmentation: .none, seed: 0)
         try GradMode.withoutGrad {
             for (images, labels) in loader {
                 let logits = try model(images)
                 lossSum += Double(try logits.crossEntropy(labels: labels).item) * Double(labels.count)
-                correct += Self.correctPredictions(logits, labels)
+                correct += correctPredictions(logits, labels)
             }
         }
         return (lossSum / Double(dataset.count), Double(correct) / Double(dataset.count))
     }
 
     /// How many rows of `logits` have their maximum at the label.
-    static func correctPredictions(_ logits: Tensor, _ labels: [Int]) -> Int {
+    public static func correctPredictions(_ logits: Tensor, _ labels: [Int]) -> Int {
         let classes = logits.shape[1]
         var correct = 0
         for (row, label) in labels.enumerated() {

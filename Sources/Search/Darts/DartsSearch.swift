@@ -214,7 +214,7 @@ public final class DartsSearch {
         clipGradientNorm(weightOptimizer.parameters, maxNorm: settings.gradientClip)
         weightOptimizer.step()
         weightOptimizer.zeroGrad()
-        return (loss.item, Self.correctPredictions(logits, batch.labels))
+        return (loss.item, Trainer.correctPredictions(logits, batch.labels))
     }
 
     /// The supernet's loss and accuracy on `evaluationData`, in evaluation mode (batch-norm
@@ -224,35 +224,13 @@ public final class DartsSearch {
     public func evaluate() throws -> DartsEvaluation {
         if let cached = lastEvaluation, evaluatedAtStep == completedSteps { return cached }
         let start = Date()
-        network.train(false)
-        defer { network.train(true) }
-        let loader = DataLoader(dataset: evaluationData, batchSize: settings.evaluationBatchSize, shuffle: false)
-        var lossSum = 0.0, correct = 0
-        try GradMode.withoutGrad {
-            for (images, labels) in loader {
-                let logits = try network(images)
-                lossSum += Double(try logits.crossEntropy(labels: labels).item) * Double(labels.count)
-                correct += Self.correctPredictions(logits, labels)
-            }
-        }
+        let (loss, accuracy) = try Trainer.evaluate(network, on: evaluationData, batchSize: settings.evaluationBatchSize)
         let n = evaluationData.count
-        let evaluation = DartsEvaluation(loss: lossSum / Double(n), accuracy: Double(correct) / Double(n), images: n)
+        let evaluation = DartsEvaluation(loss: loss, accuracy: accuracy, images: n)
         lastEvaluation = evaluation
         evaluatedAtStep = completedSteps
         elapsedSeconds += Date().timeIntervalSince(start)
         return evaluation
-    }
-
-    static func correctPredictions(_ logits: Tensor, _ labels: [Int]) -> Int {
-        let classes = logits.shape[1]
-        var correct = 0
-        for (row, label) in labels.enumerated() {
-            let scores = logits.data + row * classes
-            var best = 0
-            for k in 1..<classes where scores[k] > scores[best] { best = k }
-            if best == label { correct += 1 }
-        }
-        return correct
     }
 
     // MARK: the architecture
