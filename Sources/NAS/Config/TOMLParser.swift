@@ -257,10 +257,10 @@ struct TOMLParser {
         guard let ch = peek() else { throw fail("expected a value; found the end of the file") }
         switch ch {
         case "\"":
-            let text = (peek(1) == "\"" && peek(2) == "\"") ? try parseMultilineBasicString() : try parseBasicString()
+            let text = (peek(1) == "\"" && peek(2) == "\"") ? try parseMultilineString(quote: "\"") : try parseBasicString()
             return TOMLValue(.string(text), line: l, column: c)
         case "'":
-            let text = (peek(1) == "'" && peek(2) == "'") ? try parseMultilineLiteralString() : try parseLiteralString()
+            let text = (peek(1) == "'" && peek(2) == "'") ? try parseMultilineString(quote: "'") : try parseLiteralString()
             return TOMLValue(.string(text), line: l, column: c)
         case "[":
             return try parseArray(context: context)

@@ -36,24 +36,27 @@ extension TOMLParser {
         }
     }
 
-    /// `"""..."""`: escapes, a backslash at the end of a line joins it to the next non-blank text.
-    mutating func parseMultilineBasicString() throws -> String {
+    /// `"""..."""` (escapes; a backslash at the end of a line joins it to the next non-blank
+    /// text) or, with `quote` `'`, `'''...'''` (no escapes). Up to two quotes right before the
+    /// closing three belong to the string.
+    mutating func parseMultilineString(quote: Unicode.Scalar) throws -> String {
         let l = line, c = column
+        let escapes = quote == "\""
         advance(); advance(); advance()
         if atNewline { skipNewline() }
         var out = ""
         while true {
             guard let ch = peek() else {
-                throw fail("unterminated multi-line string; close it with \"\"\"", line: l, column: c)
+                throw fail("unterminated multi-line string; close it with \(String(repeating: String(quote), count: 3))", line: l, column: c)
             }
-            if ch == "\"", peek(1) == "\"", peek(2) == "\"" {
+            if ch == quote, peek(1) == quote, peek(2) == quote {
                 advance(); advance(); advance()
                 var extra = 0
-                while peek() == "\"", extra < 2 { out.append("\""); advance(); extra += 1 }
+                while peek() == quote, extra < 2 { out.unicodeScalars.append(quote); advance(); extra += 1 }
                 return out
             }
             advance()
-            guard ch == "\\" else { out.unicodeScalars.append(ch); continue }
+            guard escapes, ch == "\\" else { out.unicodeScalars.append(ch); continue }
             var j = i
             while j < s.count, s[j] == " " || s[j] == "\t" { j += 1 }
             if j < s.count, s[j] == "\n" || (s[j] == "\r" && j + 1 < s.count && s[j + 1] == "\n") {
@@ -61,27 +64,6 @@ extension TOMLParser {
             } else {
                 out.unicodeScalars.append(try parseEscape(stringLine: l, stringColumn: c))
             }
-        }
-    }
-
-    /// `'''...'''`: no escapes.
-    mutating func parseMultilineLiteralString() throws -> String {
-        let l = line, c = column
-        advance(); advance(); advance()
-        if atNewline { skipNewline() }
-        var out = ""
-        while true {
-            guard let ch = peek() else {
-                throw fail("unterminated multi-line string; close it with '''", line: l, column: c)
-            }
-            if ch == "'", peek(1) == "'", peek(2) == "'" {
-                advance(); advance(); advance()
-                var extra = 0
-                while peek() == "'", extra < 2 { out.append("'"); advance(); extra += 1 }
-                return out
-            }
-            advance()
-            out.unicodeScalars.append(ch)
         }
     }
 
