@@ -22,7 +22,7 @@ final class LatencyTests: XCTestCase {
 
     func testCacheRoundTripAndFileName() throws {
         let cache = LatencyCache(directory: directory, cpuModel: "Test CPU(R) @ 2.0GHz", threads: 3)
-        XCTAssertEqual(cache.fileURL.lastPathComponent, "latency-Test-CPU-R-2.0GHz-3.json")
+        XCTAssertEqual(cache.fileURL.lastPathComponent, "latency-Test-CPU-R-2.0GHz-3\(LatencyCache.buildSuffix).json")
         XCTAssertNil(cache.load(signature: "darts C=4"))
         let a = LatencyTable(entries: ["x": 0.25, "y": 1.5], overheadMilliseconds: 0.125)
         let b = LatencyTable(entries: ["z": 2], overheadMilliseconds: -0.5)

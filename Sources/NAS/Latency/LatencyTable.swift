@@ -22,7 +22,8 @@ public struct LatencyTable: Codable, Equatable, Sendable {
 }
 
 /// Where latency tables live: one JSON file per machine (CPU model) and thread count,
-/// `$XDG_CACHE_HOME/nas-tui/latency-<cpu>-<threads>.json` (default `~/.cache/nas-tui/...`),
+/// `$XDG_CACHE_HOME/nas-tui/latency-<cpu>-<threads>.json` (default `~/.cache/nas-tui/...`;
+/// `...-debug.json` from a debug build),
 /// holding one table per space configuration. A file whose recorded CPU model, thread count or
 /// format version differs from this machine's is ignored (and replaced on the next store).
 public struct LatencyCache: Sendable {
@@ -72,7 +73,17 @@ public struct LatencyCache: Sendable {
         return "unknown-cpu"
     }
 
-    /// The cache file of this CPU model and thread count.
+    /// `-debug` in a debug build, whose unoptimised network code runs slower than the release
+    /// binary's: its tables must not be taken for the release binary's.
+    static var buildSuffix: String {
+        #if DEBUG
+        return "-debug"
+        #else
+        return ""
+        #endif
+    }
+
+    /// The cache file of this CPU model and thread count (and build, see `buildSuffix`).
     public var fileURL: URL {
         var slug = ""
         for ch in cpuModel.unicodeScalars {
@@ -80,7 +91,7 @@ public struct LatencyCache: Sendable {
             if keep { slug.unicodeScalars.append(ch) } else if !slug.hasSuffix("-") && !slug.isEmpty { slug += "-" }
         }
         while slug.hasSuffix("-") { slug.removeLast() }
-        return directory.appendingPathComponent("latency-\(slug.isEmpty ? "unknown-cpu" : slug)-\(threads).json")
+        return directory.appendingPathComponent("latency-\(slug.isEmpty ? "unknown-cpu" : slug)-\(threads)\(Self.buildSuffix).json")
     }
 
     /// The table stored for `signature`, or nil when the file is missing, unreadable, or was
