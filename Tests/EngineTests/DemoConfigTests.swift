@@ -1,0 +1,22 @@
+import Foundation
+import XCTest
+@testable import Engine
+import NAS
+
+/// Every experiment in demo/ reads and validates as the README promises.
+final class DemoConfigTests: XCTestCase {
+    func testEveryDemoConfigIsAValidExperiment() throws {
+        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../demo").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: demo.path).filter { $0.hasSuffix(".toml") }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 6, "\(files)")
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(demo.deletingLastPathComponent().path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        for file in files {
+            var settings = ExperimentSettings()
+            XCTAssertNoThrow(try settings.apply(config: TOMLDocument(contentsOfFile: "demo/" + file)), file)
+            XCTAssertNoThrow(try settings.validate(), file)
+            if file == "zero_cost.toml" { XCTAssertEqual(settings.prerank, 20) }
+        }
+    }
+}
