@@ -1,7 +1,8 @@
 import Foundation
 
 /// Sends the gradient of one result to its inputs. `gradOut` has the result's element count;
-/// the closure adds into the buffers `tape.gradient(for:)` hands out (nil: input needs no gradient).
+/// the closure adds into the buffers `tape.gradient(for:)` hands out (nil: input needs no gradient),
+/// or stores into those `tape.gradientToWrite(for:)` hands out fresh.
 typealias BackwardFunction = (_ gradOut: UnsafeMutablePointer<Float>, _ tape: GradientTape) -> Void
 
 /// A recorded operation: its inputs and how to push a gradient to them.
@@ -31,6 +32,25 @@ public final class GradientTape {
         let buffer = Tensor(zeros: tensor.shape)
         buffers[key] = buffer
         return buffer.data
+    }
+
+    /// The gradient buffer of `tensor` for an operation that writes every element of it, or nil
+    /// when it needs none. `fresh`: nothing has reached the buffer yet and its contents are
+    /// undefined, so the operation stores its gradient; otherwise it adds, as into `gradient(for:)`.
+    /// (Storing into a fresh buffer saves zeroing it and reading it back.)
+    func gradientToWrite(for tensor: Tensor) -> (buffer: UnsafeMutablePointer<Float>, fresh: Bool)? {
+        guard tensor.requiresGrad else { return nil }
+        if tensor.gradFn == nil {
+            if let grad = tensor.grad { return (grad.data, false) }
+            let grad = Tensor(uninitialized: tensor.shape)
+            tensor.grad = grad
+            return (grad.data, true)
+        }
+        let key = ObjectIdentifier(tensor)
+        if let buffer = buffers[key] { return (buffer.data, false) }
+        let buffer = Tensor(uninitialized: tensor.shape)
+        buffers[key] = buffer
+        return (buffer.data, true)
     }
 
     fileprivate func take(_ tensor: Tensor) -> Tensor? {

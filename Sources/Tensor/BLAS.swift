@@ -38,15 +38,17 @@ func gemm(
 }
 
 /// A single-threaded row-major GEMM, for callers that already run on a worker thread.
+/// Leading dimensions default to the packed row lengths.
 @inline(__always)
 func gemmSerial(
     transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
-    alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-    beta: Float = 0, c: UnsafeMutablePointer<Float>
+    alpha: Float = 1, a: UnsafePointer<Float>, lda: Int? = nil, b: UnsafePointer<Float>, ldb: Int? = nil,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int? = nil
 ) {
     cblas_sgemm(
         CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-        Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
+        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda ?? (transA ? m : k)), b, Int32(ldb ?? (transB ? k : n)),
+        beta, c, Int32(ldc ?? n))
 }
 
 /// y += alpha * x over `count` elements.

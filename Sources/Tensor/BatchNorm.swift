@@ -22,55 +22,113 @@ extension Tensor {
         let invStd = UnsafeMutablePointer<Float>.allocate(capacity: c)
         let x = data, o = out.data
         let gamma = weight?.data, beta = bias?.data
-        parallelFor(c) { ch in
-            var mu: Float, inv: Float
+        // Workers take ranges of images (the ranges the convolutions around use, so the data is
+        // still in their caches) and per-channel sums are combined in worker order.
+        let sums = ChannelSums(channels: c, workers: parallelRangeCount(n))
+        if training {
+            // One pass over values shifted by the channel's first one (no cancellation when the
+            // mean is large against the spread).
+            parallelRanges(n) { worker, images in
+                for b in images {
+                    for ch in 0..<c {
+                        let (s, q) = VectorKernels.shiftedMoments(x + (b * c + ch) * plane, plane, shift: x[ch * plane])
+                        sums.add(s, q, channel: ch, worker: worker)
+                    }
+                }
+            }
+        }
+        let scale = UnsafeMutablePointer<Float>.allocate(capacity: 2 * c), shift = scale + c
+        defer { scale.deallocate() }
+        for ch in 0..<c {
             if training {
-                var s: Double = 0, ss: Double = 0
-                for b in 0..<n { s += Double(VectorKernels.sum(x + (b * c + ch) * plane, plane)) }
-                let meanD = s / Double(m)
-                for b in 0..<n { ss += Double(VectorKernels.squaredDeviation(x + (b * c + ch) * plane, plane, mean: Float(meanD))) }
-                let variance = ss / Double(m)
-                mu = Float(meanD)
-                inv = 1 / (Float(variance) + epsilon).squareRoot()
-                runningMean.data[ch] = (1 - momentum) * runningMean.data[ch] + momentum * mu
+                let (s, q) = sums.total(channel: ch)
+                let shiftedMean = s / Double(m)
+                let variance = max(q / Double(m) - shiftedMean * shiftedMean, 0)
+                mean[ch] = Float(Double(x[ch * plane]) + shiftedMean)
+                invStd[ch] = 1 / (Float(variance) + epsilon).squareRoot()
+                runningMean.data[ch] = (1 - momentum) * runningMean.data[ch] + momentum * mean[ch]
                 runningVar.data[ch] = (1 - momentum) * runningVar.data[ch] + momentum * Float(variance * Double(m) / Double(m - 1))
             } else {
-                mu = runningMean.data[ch]
-                inv = 1 / (runningVar.data[ch] + epsilon).squareRoot()
+                mean[ch] = runningMean.data[ch]
+                invStd[ch] = 1 / (runningVar.data[ch] + epsilon).squareRoot()
             }
-            mean[ch] = mu; invStd[ch] = inv
-            let scale = inv * (gamma?[ch] ?? 1), shift = (beta?[ch] ?? 0) - mu * scale
-            for b in 0..<n { VectorKernels.affine(x + (b * c + ch) * plane, o + (b * c + ch) * plane, plane, scale: scale, shift: shift) }
+            scale[ch] = invStd[ch] * (gamma?[ch] ?? 1)
+            shift[ch] = (beta?[ch] ?? 0) - mean[ch] * scale[ch]
+        }
+        parallelRanges(n) { _, images in
+            for b in images {
+                for ch in 0..<c {
+                    VectorKernels.affine(x + (b * c + ch) * plane, o + (b * c + ch) * plane, plane, scale: scale[ch], shift: shift[ch])
+                }
+            }
         }
         let buffers = BatchNormSaved(mean: mean, invStd: invStd)
         let inputs = [self] + [weight, bias].compactMap { $0 }
         return out.recording(inputs) { [self] g, tape in
-            let gx = tape.gradient(for: self)
+            let gxWrite = tape.gradientToWrite(for: self)
             let gGamma = weight.flatMap { tape.gradient(for: $0) }, gBeta = bias.flatMap { tape.gradient(for: $0) }
-            parallelFor(c) { ch in
-                let mu = buffers.mean[ch], inv = buffers.invStd[ch]
-                var sumG: Float = 0, sumGXhat: Float = 0
-                for b in 0..<n {
-                    let (a, d) = VectorKernels.gradientMoments(g + (b * c + ch) * plane, x + (b * c + ch) * plane, plane, mean: mu)
-                    sumG += a; sumGXhat += d
-                }
-                sumGXhat *= inv
-                gBeta?[ch] += sumG
-                gGamma?[ch] += sumGXhat
-                guard let gx else { return }
-                let gscale = inv * (gamma?[ch] ?? 1)
-                if training {
-                    let meanG = sumG / Float(m), meanGXhat = sumGXhat / Float(m)
-                    for b in 0..<n {
+            // Σ g and Σ g·(x − mean) per channel, then gx from them.
+            let moments = ChannelSums(channels: c, workers: parallelRangeCount(n))
+            parallelRanges(n) { worker, images in
+                for b in images {
+                    for ch in 0..<c {
                         let offset = (b * c + ch) * plane
-                        VectorKernels.batchNormBackward(g + offset, x + offset, gx + offset, plane, mean: mu, inv: inv,
-                                                        meanG: meanG, meanGXhat: meanGXhat, scale: gscale)
+                        let (sg, sgx) = VectorKernels.gradientMoments(g + offset, x + offset, plane, mean: buffers.mean[ch])
+                        moments.add(sg, sgx, channel: ch, worker: worker)
                     }
-                } else {
-                    for b in 0..<n { axpy(plane, gscale, g + (b * c + ch) * plane, gx + (b * c + ch) * plane) }
+                }
+            }
+            let coefficients = UnsafeMutablePointer<Float>.allocate(capacity: 3 * c)
+            defer { coefficients.deallocate() }
+            let (meanG, meanGXhat, gscale) = (coefficients, coefficients + c, coefficients + 2 * c)
+            for ch in 0..<c {
+                let (sumG, sumGX) = moments.total(channel: ch)
+                let sumGXhat = Float(sumGX) * buffers.invStd[ch]
+                gBeta?[ch] += Float(sumG)
+                gGamma?[ch] += sumGXhat
+                // Training: gx = scale · (g − mean g − x̂ · mean(g·x̂)); evaluation: gx = scale · g.
+                meanG[ch] = training ? Float(sumG) / Float(m) : 0
+                meanGXhat[ch] = training ? sumGXhat / Float(m) : 0
+                gscale[ch] = buffers.invStd[ch] * (gamma?[ch] ?? 1)
+            }
+            guard let (gx, fresh) = gxWrite else { return }
+            parallelRanges(n) { _, images in
+                for b in images {
+                    for ch in 0..<c {
+                        let offset = (b * c + ch) * plane
+                        VectorKernels.batchNormBackward(g + offset, x + offset, gx + offset, plane, mean: buffers.mean[ch], inv: buffers.invStd[ch],
+                                                        meanG: meanG[ch], meanGXhat: meanGXhat[ch], scale: gscale[ch], accumulate: !fresh)
+                    }
                 }
             }
         }
+    }
+}
+
+/// Two running sums per channel, one set per worker, added up in worker order (so results do
+/// not depend on which worker finishes first).
+private final class ChannelSums {
+    private let channels: Int, workers: Int
+    private let values: UnsafeMutablePointer<Double>
+
+    init(channels: Int, workers: Int) {
+        (self.channels, self.workers) = (channels, workers)
+        values = UnsafeMutablePointer<Double>.allocate(capacity: 2 * channels * workers)
+        values.initialize(repeating: 0, count: 2 * channels * workers)
+    }
+    deinit { values.deallocate() }
+
+    /// Adds (a, b) to `channel`'s sums of `worker`; each worker calls from its own thread only.
+    @inline(__always) func add(_ a: Float, _ b: Float, channel: Int, worker: Int) {
+        let p = values + 2 * (worker * channels + channel)
+        p[0] += Double(a); p[1] += Double(b)
+    }
+
+    /// `channel`'s sums over all workers.
+    func total(channel: Int) -> (Double, Double) {
+        var a: Double = 0, b: Double = 0
+        for worker in 0..<workers { let p = values + 2 * (worker * channels + channel); a += p[0]; b += p[1] }
+        return (a, b)
     }
 }
 

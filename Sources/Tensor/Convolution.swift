@@ -1,4 +1,5 @@
 // 2-D convolution: dense and grouped through per-image im2col + GEMM on parallel workers,
+// stride-1 kernels larger than 1x1 on the wide grid (TapConvolution.swift, WideGridConvolution.swift),
 // depthwise through a direct kernel (DepthwiseConvolution.swift).
 
 extension Tensor {
@@ -22,7 +23,8 @@ extension Tensor {
         if groups == geo.inChannels && outChannels == groups {
             out = depthwiseConv2d(weight: weight, geometry: geo)
         } else if groups == 1 && geo.stride == 1 && geo.kernelHeight * geo.kernelWidth > 1 {
-            out = wideGridConv2d(weight: weight, geometry: geo)
+            // Few input channels make the per-tap GEMMs too thin: unfold those into columns instead.
+            out = geo.inChannels >= 8 ? tapConv2d(weight: weight, geometry: geo) : wideGridConv2d(weight: weight, geometry: geo)
         } else {
             out = denseConv2d(weight: weight, geometry: geo, groups: groups)
         }
@@ -48,7 +50,7 @@ extension Tensor {
     /// into a column buffer of its own (a pointwise stride-1 convolution reads the input as is)
     /// and multiplies: out[n, g] = W[g] · col. The backward pass unfolds again instead of keeping
     /// the columns, so memory stays at one column buffer per worker.
-    private func denseConv2d(weight: Tensor, geometry geo: ConvolutionGeometry, groups: Int) -> Tensor {
+    func denseConv2d(weight: Tensor, geometry geo: ConvolutionGeometry, groups: Int) -> Tensor {
         let outChannels = weight.shape[0]
         let cinG = geo.inChannels / groups, coutG = outChannels / groups
         let kSize = cinG * geo.kernelHeight * geo.kernelWidth
@@ -69,11 +71,11 @@ extension Tensor {
             }
         }
         return out.recording([self, weight]) { [self] gOut, tape in
-            let gx = tape.gradient(for: self), gw = tape.gradient(for: weight)
+            let gxWrite = tape.gradientToWrite(for: self), gw = tape.gradient(for: weight)
             let partials = WorkerPartials(count: gw == nil ? 0 : weight.count, workers: parallelRangeCount(geo.batch))
             parallelRanges(geo.batch) { worker, images in
                 let col = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: kSize * plane)
-                let gradCol = gx == nil || direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: kSize * plane)
+                let gradCol = gxWrite == nil || direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: kSize * plane)
                 defer { col?.deallocate(); gradCol?.deallocate() }
                 let localGW = gw == nil ? nil : partials.zeroedBuffer(worker)
                 for n in images {
@@ -85,14 +87,15 @@ extension Tensor {
                             gemmSerial(transB: true, m: coutG, n: kSize, k: plane, a: gradOut, b: col ?? input,
                                        beta: 1, c: localGW + g * coutG * kSize)
                         }
-                        if let gx {
+                        if let (gx, fresh) = gxWrite {
                             let gradInput = gx + (n * geo.inChannels + g * cinG) * geo.inPlane
                             if let gradCol {
                                 gemmSerial(transA: true, m: kSize, n: plane, k: coutG, a: w + g * coutG * kSize, b: gradOut, c: gradCol)
+                                if fresh { gradInput.update(repeating: 0, count: cinG * geo.inPlane) }
                                 col2im(gradCol, geo, channels: cinG, gradInput)
                             } else {
                                 gemmSerial(transA: true, m: kSize, n: plane, k: coutG, a: w + g * coutG * kSize, b: gradOut,
-                                           beta: 1, c: gradInput)
+                                           beta: fresh ? 0 : 1, c: gradInput)
                             }
                         }
                     }

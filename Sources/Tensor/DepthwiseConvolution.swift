@@ -82,8 +82,19 @@ struct PaddedPlane {
 
     /// Adds the interior of a padded plane to an unpadded one.
     @inline(__always) func addInterior(of padded: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>) {
+        moveInterior(of: padded, to: dst, adding: true)
+    }
+
+    /// Adds (`adding`) or copies the interior of a padded plane to an unpadded one.
+    @inline(__always) func moveInterior(of padded: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, adding: Bool) {
         let origin = padded + geo.padding * width + geo.padding
-        for y in 0..<geo.height { VectorKernels.accumulate(origin + y * width, dst + y * geo.width, geo.width) }
+        for y in 0..<geo.height {
+            if adding {
+                VectorKernels.accumulate(origin + y * width, dst + y * geo.width, geo.width)
+            } else {
+                VectorKernels.copy(origin + y * width, dst + y * geo.width, geo.width)
+            }
+        }
     }
 }
 

@@ -14,10 +14,9 @@ extension Tensor {
         try a.requireSameShape(b, "add")
         let out = Tensor(uninitialized: a.shape)
         let n = a.count, x = a.data, y = b.data, o = out.data
-        VectorKernels.add(x, y, o, n)
+        parallelChunks(n, minChunk: 1 << 16) { r in VectorKernels.add(x + r.lowerBound, y + r.lowerBound, o + r.lowerBound, r.count) }
         return out.recording([a, b]) { g, tape in
-            if let ga = tape.gradient(for: a) { axpy(n, 1, g, ga) }
-            if let gb = tape.gradient(for: b) { axpy(n, 1, g, gb) }
+            for t in [a, b] { passGradient(g, n, to: t, tape) }
         }
     }
 
@@ -63,9 +62,10 @@ extension Tensor {
         parallelChunks(n, minChunk: 1 << 16) { r in VectorKernels.relu(x + r.lowerBound, o + r.lowerBound, r.count) }
         ActivationPatternRecorder.record(out)
         return out.recording([self]) { [self] g, tape in
-            guard let gx = tape.gradient(for: self) else { return }
+            guard let (gx, fresh) = tape.gradientToWrite(for: self) else { return }
             parallelChunks(n, minChunk: 1 << 16) { r in
-                VectorKernels.reluBackward(o + r.lowerBound, g + r.lowerBound, gx + r.lowerBound, r.count)
+                let (y, gr, gxr) = (o + r.lowerBound, g + r.lowerBound, gx + r.lowerBound)
+                if fresh { VectorKernels.reluGradient(y, gr, gxr, r.count) } else { VectorKernels.reluBackward(y, gr, gxr, r.count) }
             }
         }
     }
@@ -129,10 +129,22 @@ public func sum(_ tensors: [Tensor]) throws -> Tensor {
     if tensors.count == 1 { return first }
     let out = Tensor(uninitialized: first.shape)
     let n = first.count, o = out.data
-    o.update(from: first.data, count: n)
-    for t in tensors.dropFirst() { axpy(n, 1, t.data, o) }
+    let inputs = tensors.map { UnsafePointer($0.data) }
+    parallelChunks(n, minChunk: 1 << 16) { r in
+        VectorKernels.add(inputs[0] + r.lowerBound, inputs[1] + r.lowerBound, o + r.lowerBound, r.count)
+        for input in inputs.dropFirst(2) { VectorKernels.accumulate(input + r.lowerBound, o + r.lowerBound, r.count) }
+    }
     return out.recording(tensors) { g, tape in
-        for t in tensors { if let gt = tape.gradient(for: t) { axpy(n, 1, g, gt) } }
+        for t in tensors { passGradient(g, n, to: t, tape) }
+    }
+}
+
+/// Sends the gradient `g` of an addition unchanged to the addend `t`.
+private func passGradient(_ g: UnsafePointer<Float>, _ n: Int, to t: Tensor, _ tape: GradientTape) {
+    guard let (gt, fresh) = tape.gradientToWrite(for: t) else { return }
+    parallelChunks(n, minChunk: 1 << 16) { r in
+        let (source, target) = (g + r.lowerBound, gt + r.lowerBound)
+        if fresh { VectorKernels.copy(source, target, r.count) } else { VectorKernels.accumulate(source, target, r.count) }
     }
 }
 

@@ -101,6 +101,14 @@ enum VectorKernels {
         while i < n { if y[i] > 0 { gx[i] += g[i] }; i += 1 }
     }
 
+    /// gx = g where y > 0, else 0.
+    @inline(__always) static func reluGradient(_ y: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ gx: UnsafeMutablePointer<Float>, _ n: Int) {
+        let zero = Vector(repeating: 0)
+        var i = 0
+        while i + width <= n { store(load(g + i).replacing(with: zero, where: load(y + i) .<= zero), gx + i); i += width }
+        while i < n { gx[i] = y[i] > 0 ? g[i] : 0; i += 1 }
+    }
+
     /// Σ x.
     @inline(__always) static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
         var acc = Vector(repeating: 0)
@@ -111,15 +119,15 @@ enum VectorKernels {
         return s
     }
 
-    /// Σ (x − mean)².
-    @inline(__always) static func squaredDeviation(_ x: UnsafePointer<Float>, _ n: Int, mean: Float) -> Float {
-        let m = Vector(repeating: mean)
-        var acc = Vector(repeating: 0)
+    /// (Σ (x − shift), Σ (x − shift)²).
+    @inline(__always) static func shiftedMoments(_ x: UnsafePointer<Float>, _ n: Int, shift: Float) -> (Float, Float) {
+        let k = Vector(repeating: shift)
+        var s = Vector(repeating: 0), ss = Vector(repeating: 0)
         var i = 0
-        while i + width <= n { let d = load(x + i) - m; acc += d * d; i += width }
-        var s = acc.sum()
-        while i < n { let d = x[i] - mean; s += d * d; i += 1 }
-        return s
+        while i + width <= n { let d = load(x + i) - k; s += d; ss += d * d; i += width }
+        var a = s.sum(), b = ss.sum()
+        while i < n { let d = x[i] - shift; a += d; b += d * d; i += 1 }
+        return (a, b)
     }
 
     /// (Σ g, Σ g·(x − mean)).
@@ -133,19 +141,21 @@ enum VectorKernels {
         return (a, b)
     }
 
-    /// gx += scale · (g − meanG − (x − mean)·inv·meanGXhat): batch norm's input gradient in training.
+    /// gx (+)= scale · (g − meanG − (x − mean)·inv·meanGXhat): batch norm's input gradient,
+    /// added to gx when `accumulate`, else stored.
     @inline(__always) static func batchNormBackward(
         _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ gx: UnsafeMutablePointer<Float>, _ n: Int,
-        mean: Float, inv: Float, meanG: Float, meanGXhat: Float, scale: Float
+        mean: Float, inv: Float, meanG: Float, meanGXhat: Float, scale: Float, accumulate: Bool
     ) {
         let vm = Vector(repeating: mean), vk = Vector(repeating: inv * meanGXhat)
         let vg = Vector(repeating: meanG), vs = Vector(repeating: scale)
         var i = 0
-        while i + width <= n {
-            let v = load(gx + i) + vs * (load(g + i) - vg - (load(x + i) - vm) * vk)
-            store(v, gx + i)
-            i += width
+        if accumulate {
+            while i + width <= n { store(load(gx + i) + vs * (load(g + i) - vg - (load(x + i) - vm) * vk), gx + i); i += width }
+            while i < n { gx[i] += scale * (g[i] - meanG - (x[i] - mean) * inv * meanGXhat); i += 1 }
+        } else {
+            while i + width <= n { store(vs * (load(g + i) - vg - (load(x + i) - vm) * vk), gx + i); i += width }
+            while i < n { gx[i] = scale * (g[i] - meanG - (x[i] - mean) * inv * meanGXhat); i += 1 }
         }
-        while i < n { gx[i] += scale * (g[i] - meanG - (x[i] - mean) * inv * meanGXhat); i += 1 }
     }
 }

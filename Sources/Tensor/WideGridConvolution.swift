@@ -1,5 +1,5 @@
-// Stride-1 convolutions with kernels larger than 1x1 (the 3x3 convolutions of NAS-Bench-201 and
-// the stems): im2col on the "wide grid". On a zero-padded plane, flattened, the input window of
+// Stride-1 convolutions with kernels larger than 1x1 of inputs with few channels (the stems; wider
+// inputs take TapConvolution.swift): im2col on the "wide grid". On a zero-padded plane, flattened, the input window of
 // tap (i, j) for every output position is one contiguous run starting at i·d·Wp + j·d, if the
 // output is computed Wp columns wide and the last columns are dropped. So each column-matrix row
 // is one copy of a whole plane instead of Ho short row copies, and col2im is one vector add per
