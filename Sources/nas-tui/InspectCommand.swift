@@ -10,8 +10,8 @@ struct InspectCommand: ParsableCommand {
         abstract: "Params, FLOPs and forward latency per architecture, one JSON object each.",
         discussion: """
         FLOPs are multiply-adds of convolutions and linear layers (with biases) on one input, as \
-        NAS-Bench-201 counts them. latency_ms is the measured median forward time of one image \
-        on this machine. Inputs: darts and chain 1x28x28 (Fashion-MNIST), nb201 3x32x32 (CIFAR-10).
+        NAS-Bench-201 counts them. latency_ms is the measured forward time of one image on one \
+        thread of this machine (the fastest of 7 passes). Inputs: darts and chain 1x28x28 (Fashion-MNIST), nb201 3x32x32 (CIFAR-10).
         """)
 
     @OptionGroup var architecture: ArchitectureOptions

@@ -12,7 +12,7 @@ import Tensor
 /// residual blocks, stem and head; chain: each resolved layer, timed when an architecture first
 /// needs it. The overhead is the median over a few seeded sample networks of measured minus
 /// summed latency. Operations and sample networks are timed in `profiler.rounds` rounds,
-/// keeping the smallest median of each. Tables are cached per CPU model and thread count (see `LatencyCache`).
+/// keeping the fastest time of each. Tables are cached per CPU model and thread count (see `LatencyCache`).
 ///
 /// Usage: `let model = try LatencyModel.cached(space: space, inputShape: [1, 28, 28])`, then
 /// `try model.predict(genotype)`. Thread-safe: calls are serialised.
@@ -74,7 +74,9 @@ public final class LatencyModel: @unchecked Sendable {
 
     /// Times every operation of the space (chain: those of the calibration networks), fixes the
     /// overhead from the calibration networks, and saves the table to the cache.
-    public func profile() throws {
+    /// `afterRound(r)` runs after each of the `profiler.rounds` rounds (a benchmark measures its
+    /// own networks there, in the same windows of time as the table).
+    public func profile(afterRound: (Int) throws -> Void = { _ in }) throws {
         lock.lock()
         defer { lock.unlock() }
         var table = LatencyTable()
@@ -93,12 +95,13 @@ public final class LatencyModel: @unchecked Sendable {
             networks.append((genotype, try space.build(genotype, inputShape: inputShape, classes: classes, generator: &generator)))
         }
         var measured = [Double](repeating: .infinity, count: networks.count)
-        for _ in 0..<max(1, profiler.rounds) {
+        for round in 0..<max(1, profiler.rounds) {
             for (key, run) in runners { table.entries[key] = min(table.entries[key] ?? .infinity, try profiler.milliseconds(run)) }
             for (i, network) in networks.enumerated() {
                 let ms = try LatencyMeasurement.forwardMilliseconds(network.1, input: inputShape, runs: profiler.calibrationRuns)
                 measured[i] = min(measured[i], ms)
             }
+            try afterRound(round)
         }
         var overheads: [Double] = []
         for (i, network) in networks.enumerated() {

@@ -28,7 +28,7 @@ public struct LatencyTable: Codable, Equatable, Sendable {
 /// format version differs from this machine's is ignored (and replaced on the next store).
 public struct LatencyCache: Sendable {
     /// The format version; a file of another version is ignored.
-    public static let version = 2
+    public static let version = 3
 
     public let directory: URL
     /// The CPU model the tables are for (from /proc/cpuinfo).
