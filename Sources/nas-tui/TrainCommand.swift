@@ -44,7 +44,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         if let threads { ThreadConfig.set(threads) }
-        let (space, text, genotype) = try resolveArchitecture()
+        let (space, _, genotype) = try resolveArchitecture()
         let data = try loadData()
         let log = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         for note in data.notes { log("note: \(note)") }
@@ -82,7 +82,7 @@ struct TrainCommand: ParsableCommand {
             }
             print(jsonLine([
                 ("test_accuracy", test.accuracy), ("test_loss", test.loss), ("train_seconds", result.seconds),
-                ("epochs", epochsJSON as [Any?]), ("arch", text), ("space", space.name), ("dataset", data.source),
+                ("epochs", epochsJSON as [Any?]), ("arch", genotype.summary), ("space", space.name), ("dataset", data.source),
                 ("train_images", data.train.count), ("test_images", data.test.count),
                 ("params", cost.parameters), ("flops", cost.flops),
             ]))
