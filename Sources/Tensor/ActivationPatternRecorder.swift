@@ -52,6 +52,9 @@ public enum ActivationPatternRecorder {
         return (result, box.kernel)
     }
 
+    /// Whether a kernel is being recorded on this thread (fused ReLU ops fall back to `relu()` then).
+    @inline(__always) static var isRecording: Bool { pthread_getspecific(key) != nil }
+
     /// Adds the codes of a ReLU output to the active kernel, if any.
     @inline(__always) static func record(_ output: Tensor) {
         guard let raw = pthread_getspecific(key) else { return }

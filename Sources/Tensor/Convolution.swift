@@ -8,6 +8,31 @@ extension Tensor {
     public func conv2d(
         weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1
     ) throws -> Tensor {
+        try convolution(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+                        reluInput: false)
+    }
+
+    /// `relu().conv2d(...)` in one op where the convolution can rectify its input as it reads it
+    /// (stride-1 kernels larger than 1x1 on inputs of 8 or more channels, groups 1): no rectified
+    /// copy of x is stored, and the backward pass masks the input gradient as it writes it. (A 1x1
+    /// convolution fused the same way, rectifying each image into a worker buffer, measured no faster.)
+    /// Other shapes, and runs inside `ActivationPatternRecorder.recordingKernel` (which must see
+    /// every ReLU output), take `relu()` then `conv2d`.
+    public func reluConv2d(
+        weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1
+    ) throws -> Tensor {
+        let taps = weight.rank == 4 ? weight.shape[2] * weight.shape[3] : 0
+        guard groups == 1, stride == 1, taps > 1, rank == 4, shape[1] >= 8, !ActivationPatternRecorder.isRecording else {
+            return try relu().conv2d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+        }
+        return try convolution(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+                               reluInput: true)
+    }
+
+    /// `conv2d`, of max(0, x) when `reluInput` (only where the tap convolution runs; see `reluConv2d`).
+    private func convolution(
+        weight: Tensor, bias: Tensor?, stride: Int, padding: Int, dilation: Int, groups: Int, reluInput: Bool
+    ) throws -> Tensor {
         guard weight.rank == 4 else { throw TensorError("conv2d: weight \(weight.shape); accepted: [Cout, Cin/groups, kh, kw]") }
         let geo = try ConvolutionGeometry(input: shape, kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
                                           stride: stride, padding: padding, dilation: dilation, op: "conv2d")
@@ -20,11 +45,14 @@ extension Tensor {
         }
         MultiplyAddCounter.add(geo.batch * outChannels * geo.outPlane * (weight.count / outChannels + (bias == nil ? 0 : 1)))
         let out: Tensor
+        precondition(!reluInput || (groups == 1 && geo.stride == 1 && geo.inChannels >= 8 && geo.kernelHeight * geo.kernelWidth > 1),
+                     "conv2d: a rectified input is only fused into the tap convolution")
         if groups == geo.inChannels && outChannels == groups {
             out = depthwiseConv2d(weight: weight, geometry: geo)
         } else if groups == 1 && geo.stride == 1 && geo.kernelHeight * geo.kernelWidth > 1 {
             // Few input channels make the per-tap GEMMs too thin: unfold those into columns instead.
-            out = geo.inChannels >= 8 ? tapConv2d(weight: weight, geometry: geo) : wideGridConv2d(weight: weight, geometry: geo)
+            out = geo.inChannels >= 8 ? tapConv2d(weight: weight, geometry: geo, reluInput: reluInput)
+                : wideGridConv2d(weight: weight, geometry: geo)
         } else {
             out = denseConv2d(weight: weight, geometry: geo, groups: groups)
         }

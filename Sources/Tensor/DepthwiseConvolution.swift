@@ -80,9 +80,26 @@ struct PaddedPlane {
         for y in 0..<geo.height { VectorKernels.copy(src + y * geo.width, origin + y * width, geo.width) }
     }
 
+    /// Copies max(0, src) of an unpadded plane into the interior (the border stays zero).
+    @inline(__always) func fillRectified(_ padded: UnsafeMutablePointer<Float>, from src: UnsafePointer<Float>) {
+        let origin = padded + geo.padding * width + geo.padding
+        for y in 0..<geo.height { VectorKernels.relu(src + y * geo.width, origin + y * width, geo.width) }
+    }
+
     /// Adds the interior of a padded plane to an unpadded one.
     @inline(__always) func addInterior(of padded: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>) {
         moveInterior(of: padded, to: dst, adding: true)
+    }
+
+    /// As `moveInterior`, but only where the unpadded plane `mask` is > 0 (ReLU's gradient):
+    /// elsewhere the target is left as is (`adding`) or set to zero.
+    @inline(__always) func moveInterior(of padded: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, adding: Bool,
+                                        where mask: UnsafePointer<Float>) {
+        let origin = padded + geo.padding * width + geo.padding
+        for y in 0..<geo.height {
+            let (g, m, d) = (origin + y * width, mask + y * geo.width, dst + y * geo.width)
+            if adding { VectorKernels.reluBackward(m, g, d, geo.width) } else { VectorKernels.reluGradient(m, g, d, geo.width) }
+        }
     }
 
     /// Adds (`adding`) or copies the interior of a padded plane to an unpadded one.

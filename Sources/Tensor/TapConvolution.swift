@@ -11,8 +11,9 @@
 
 extension Tensor {
     /// Cross-correlation of x [N, Cin, H, W] with weight [Cout, Cin, kh, kw] at stride 1, as
-    /// `conv2d` with groups 1 and no bias.
-    func tapConv2d(weight: Tensor, geometry geo: ConvolutionGeometry) -> Tensor {
+    /// `conv2d` with groups 1 and no bias. `reluInput`: convolve max(0, x) instead of x (the
+    /// ReLU is applied while padding, and its gradient mask while writing the input gradient).
+    func tapConv2d(weight: Tensor, geometry geo: ConvolutionGeometry, reluInput: Bool = false) -> Tensor {
         let layout = PaddedPlane(geo)
         let (cin, cout) = (geo.inChannels, weight.shape[0])
         let (wide, wp, padded) = (layout.wideCount, layout.width, layout.count)
@@ -21,7 +22,11 @@ extension Tensor {
 
         /// Copies image n's channels into the interiors of `planes` (their borders stay zero).
         func pad(_ n: Int, into planes: UnsafeMutablePointer<Float>) {
-            for c in 0..<cin { layout.fill(planes + c * padded, from: x + (n * cin + c) * geo.inPlane) }
+            if reluInput {
+                for c in 0..<cin { layout.fillRectified(planes + c * padded, from: x + (n * cin + c) * geo.inPlane) }
+            } else {
+                for c in 0..<cin { layout.fill(planes + c * padded, from: x + (n * cin + c) * geo.inPlane) }
+            }
         }
 
         let tapWeights = TapMajorWeights(weight, taps: layout.tapOffsets.count)
@@ -73,7 +78,14 @@ extension Tensor {
                             gemmSerial(transA: true, m: cin, n: wide, k: cout, a: tapWeights.tap(t), b: gradWide,
                                        beta: 1, c: gradPlanes + offset, ldc: padded)
                         }
-                        for c in 0..<cin { layout.moveInterior(of: gradPlanes + c * padded, to: gx + (n * cin + c) * geo.inPlane, adding: !fresh) }
+                        for c in 0..<cin {
+                            let offset = (n * cin + c) * geo.inPlane
+                            if reluInput {
+                                layout.moveInterior(of: gradPlanes + c * padded, to: gx + offset, adding: !fresh, where: x + offset)
+                            } else {
+                                layout.moveInterior(of: gradPlanes + c * padded, to: gx + offset, adding: !fresh)
+                            }
+                        }
                     }
                 }
             }

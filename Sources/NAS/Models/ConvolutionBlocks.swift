@@ -14,7 +14,11 @@ public final class ReLUConvBN: Module {
     }
 
     public override var children: [Module] { [conv, norm] }
-    public override func forward(_ x: Tensor) throws -> Tensor { try norm(conv(x.relu())) }
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        // ReLU fused into the convolution where it can be (Tensor.reluConv2d); relu() then conv2d otherwise.
+        try norm(x.reluConv2d(weight: conv.weight, bias: conv.bias, stride: conv.stride, padding: conv.padding,
+                              dilation: conv.dilation, groups: conv.groups))
+    }
 }
 
 /// ReLU → depthwise (dilated) convolution → 1x1 convolution → batch norm (DARTS's DilConv).
