@@ -1,3 +1,4 @@
+import Dispatch
 import NAS
 import Tensor
 
@@ -17,6 +18,8 @@ public final class ZeroCostPreRanking: SampleStrategy {
     private let space: SearchSpace
     /// The log-synflow scores of the last pool, in the order asked (for the log and tests).
     public private(set) var lastScores: [(genotype: Genotype, logSynflow: Double)] = []
+    /// Wall time of the last `ask` (building and scoring the pool), in seconds.
+    public private(set) var lastSeconds = 0.0
 
     public var name: String { inner.name }
     public var domain: SearchDomain { inner.domain }
@@ -37,6 +40,8 @@ public final class ZeroCostPreRanking: SampleStrategy {
     }
 
     public func ask(using generator: inout SeededGenerator) throws -> Genotype {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { lastSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         lastScores = []
         var best: (genotype: Genotype, score: Double)?
         for _ in 0..<poolSize {
