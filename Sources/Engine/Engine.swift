@@ -148,7 +148,7 @@ public final class Engine: @unchecked Sendable {
         var trial = Trial(id: nextID(), genotype: genotype, strategy: sampler.name)
         if let ranking = sampler as? ZeroCostPreRanking {
             let scores = ranking.lastScores.map(\.logSynflow).sorted()
-            note(String(format: "trial %d: best of %d by synflow (ln %.1f, pool median %.1f), scored in %.2f s", trial.id,
+            note(String(format: "pre-ranking for trial %d: best of %d by synflow (ln %.1f, pool median %.1f), scored in %.2f s", trial.id,
                         scores.count, scores.last ?? .nan, scores.isEmpty ? .nan : scores[scores.count / 2], ranking.lastSeconds))
         }
         try storage.begin(trial)
