@@ -101,25 +101,26 @@ public final class DartsArchitect {
     /// finite-difference ∇²α,w L_train(w, α) · ∇w′ L_val(w′, α) (the gradient is
     /// direct − ξ·implicit), with L_val(w′, α).
     func secondOrderParts(train: DartsBatch, validation: DartsBatch, xi: Float) throws -> (direct: [Tensor], implicit: [Tensor], loss: Float) {
-        let saved = DartsParameterVector.copies(weights)
-        let buffers = model.buffers, savedBuffers = DartsParameterVector.copies(buffers)
-        defer {
-            DartsParameterVector.restore(weights, from: saved)
-            DartsParameterVector.restore(buffers, from: savedBuffers)
+        try atVirtualStep(train: train, xi: xi) { saved in
+            // ∇α L_val(w′, α) and v = ∇w′ L_val(w′, α), from one backward pass.
+            let (loss, both) = try lossAndGradients(validation, wrt: alphas + weights, pass: "unrolled validation")
+            let direct = Array(both[..<alphas.count]), vector = Array(both[alphas.count...])
+            let implicit = try hessianVectorProduct(vector, train: train, at: saved)
+            return (direct, implicit, loss)
         }
-        // w′ = w − ξ(μ·v + ∇w L_train(w, α) + λ·w)
-        let (_, trainGradients) = try lossAndGradients(train, wrt: weights, pass: "training (virtual step)")
-        weightOptimizer.virtualStep(gradients: trainGradients, xi: xi)
-        // ∇α L_val(w′, α) and v = ∇w′ L_val(w′, α), from one backward pass.
-        let (loss, both) = try lossAndGradients(validation, wrt: alphas + weights, pass: "unrolled validation")
-        let direct = Array(both[..<alphas.count]), vector = Array(both[alphas.count...])
-        let implicit = try hessianVectorProduct(vector, train: train, at: saved)
-        return (direct, implicit, loss)
     }
 
     /// L_val(w′(α), α): the objective whose α-gradient `secondOrderGradient` approximates
     /// (for checking it). Leaves weights and running statistics as they were.
     public func unrolledValidationLoss(train: DartsBatch, validation: DartsBatch, xi: Float) throws -> Float {
+        try atVirtualStep(train: train, xi: xi) { _ in
+            try GradMode.withoutGrad { try model.bilevelLoss(validation).item }
+        }
+    }
+
+    /// Runs `body` at the virtual step w′ = w − ξ(μ·v + ∇w L_train(w, α) + λ·w), passing it the
+    /// saved w; afterwards weights and running statistics are back as they were.
+    private func atVirtualStep<T>(train: DartsBatch, xi: Float, _ body: ([Tensor]) throws -> T) throws -> T {
         let saved = DartsParameterVector.copies(weights)
         let buffers = model.buffers, savedBuffers = DartsParameterVector.copies(buffers)
         defer {
@@ -128,7 +129,7 @@ public final class DartsArchitect {
         }
         let (_, trainGradients) = try lossAndGradients(train, wrt: weights, pass: "training (virtual step)")
         weightOptimizer.virtualStep(gradients: trainGradients, xi: xi)
-        return try GradMode.withoutGrad { try model.bilevelLoss(validation).item }
+        return try body(saved)
     }
 
     /// (∇α L_train(w⁺, α) − ∇α L_train(w⁻, α)) / (2ε), w± = w ± ε·vector, ε = r / ‖vector‖,
