@@ -9,19 +9,21 @@ struct StudyHistory {
     private(set) var trials: [Trial] = []
     private(set) var rows = TrialRows()
     private(set) var fitness: [FitnessPoint] = []
-    private(set) var paretoFront: [Int] = []
+    /// The non-dominated complete trials (`ParetoFront.dominates`), fastest first.
+    private(set) var frontPoints: [ParetoFront.Point] = []
     private(set) var best: Trial?
     private(set) var switches: [(trials: Int, strategy: String)] = []
     private var sortedFitness: [Double] = []
     /// Trials per fitness point; doubles when the history grows past its limit.
     private var pointStride = 1
     private static let pointLimit = 512
-    private var latencyByID: [Int: (latency: Double, accuracy: Double)] = [:]
     /// The best complete trials, best first (the heatmap's op frequencies come from them).
     private(set) var leaders: [Trial] = []
     static let leaderCount = 10
 
     var count: Int { trials.count }
+    /// The ids of `frontPoints`.
+    var paretoFront: [Int] { frontPoints.map(\.trialID) }
 
     mutating func noteSwitch(to strategy: String) { switches.append((trials.count, strategy)) }
 
@@ -36,7 +38,9 @@ struct StudyHistory {
                 leaders.insert(trial, at: leaders.firstIndex { $0.fitness! < f } ?? leaders.count)
                 if leaders.count > Self.leaderCount { leaders.removeLast() }
             }
-            if let latency = trial.latencyMs, let accuracy = trial.accuracy { updatePareto(trial.id, latency, accuracy) }
+            if let latency = trial.latencyMs, let accuracy = trial.accuracy {
+                updatePareto(ParetoFront.Point(trialID: trial.id, latencyMs: latency, accuracy: accuracy, rank: 0))
+            }
         }
         recordFitnessPoint(strategy: trial.strategy)
     }
@@ -57,17 +61,15 @@ struct StudyHistory {
         }
     }
 
-    /// Keeps the non-dominated set of (latency lower, accuracy higher), ordered by latency.
-    private mutating func updatePareto(_ id: Int, _ latency: Double, _ accuracy: Double) {
-        latencyByID[id] = (latency, accuracy)
-        func dominates(_ a: (latency: Double, accuracy: Double), _ b: (latency: Double, accuracy: Double)) -> Bool {
-            a.latency <= b.latency && a.accuracy >= b.accuracy && (a.latency < b.latency || a.accuracy > b.accuracy)
-        }
-        let point = (latency: latency, accuracy: accuracy)
-        if paretoFront.contains(where: { dominates(latencyByID[$0]!, point) }) { return }
-        paretoFront.removeAll { dominates(point, latencyByID[$0]!) }
-        paretoFront.append(id)
-        paretoFront.sort { latencyByID[$0]!.latency < latencyByID[$1]!.latency }
+    /// Keeps the non-dominated set of (latency lower, accuracy higher) in `ParetoFront`'s order:
+    /// latency, then accuracy (highest first), then id.
+    private mutating func updatePareto(_ point: ParetoFront.Point) {
+        if frontPoints.contains(where: { ParetoFront.dominates($0, point) }) { return }
+        frontPoints.removeAll { ParetoFront.dominates(point, $0) }
+        let at = frontPoints.firstIndex {
+            ($0.latencyMs!, -$0.accuracy, $0.trialID) > (point.latencyMs!, -point.accuracy, point.trialID)
+        } ?? frontPoints.count
+        frontPoints.insert(point, at: at)
     }
 
     /// The row a finished or running trial shows as.

@@ -16,6 +16,13 @@ public struct ParetoFront: Equatable, Sendable {
         public var accuracy: Double
         /// 0 for the first (non-dominated) front, 1 for the next, ...
         public var rank: Int
+
+        public init(trialID: Int, latencyMs: Double?, accuracy: Double, rank: Int = 0) {
+            self.trialID = trialID
+            self.latencyMs = latencyMs
+            self.accuracy = accuracy
+            self.rank = rank
+        }
     }
 
     /// Every placed trial, sorted by latency (missing last), then accuracy (highest first),
