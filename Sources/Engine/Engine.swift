@@ -116,19 +116,19 @@ public final class Engine: @unchecked Sendable {
     private func prepareLatencyModel() {
         guard evaluator.needsLatencyModel, let input = evaluator.networkInput, evaluator.latencyModel == nil else { return }
         let cache = LatencyCache.standard
-        let probe = LatencyModel(space: space, inputShape: input.shape, classes: input.classes, cache: cache)
-        let cached = cache.load(signature: probe.signature) != nil
-        if !cached {
-            note("profiling the latency of \(probe.signature) on this machine (once; cached in \(cache.directory.path))")
-            publish(force: true)
-        }
+        let model = LatencyModel(space: space, inputShape: input.shape, classes: input.classes, cache: cache)
         let start = Date()
         do {
-            let model = try LatencyModel.cached(space: space, inputShape: input.shape, classes: input.classes, cache: cache)
+            if let table = cache.load(signature: model.signature) {
+                model.table = table
+            } else {
+                note("profiling the latency of \(model.signature) on this machine (once; cached in \(cache.directory.path))")
+                publish(force: true)
+                try model.profile()
+            }
             evaluator.latencyModel = model
-            note(String(format: "latency model %@: %d operations %@, overhead %.2f ms", model.signature, model.table.entries.count,
-                        cached ? "from the cache" : String(format: "profiled in %.1f s", Date().timeIntervalSince(start)),
-                        model.table.overheadMilliseconds))
+            note(String(format: "latency model %@: %d operations, overhead %.2f ms, ready in %.1f s", model.signature,
+                        model.table.entries.count, model.table.overheadMilliseconds, Date().timeIntervalSince(start)))
         } catch {
             note("no latency model (\(error)); latency is measured per trial")
         }

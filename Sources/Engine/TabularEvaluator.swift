@@ -11,7 +11,7 @@ final class TabularEvaluator: TrialEvaluator {
     let dataNote: String? = nil
     var latencyModel: LatencyModel?
     /// Predicted latencies by architecture, so each is computed once.
-    private var predicted: [String: Double] = [:]
+    private var predicted: [Genotype: Double] = [:]
 
     init(path: String, latencyTarget: Double?) throws {
         let benchmark = try TabularBenchmark(contentsOfFile: path)
@@ -41,9 +41,8 @@ final class TabularEvaluator: TrialEvaluator {
         trial.fitness = result.fitness
         trial.latencyMs = result.latencyMs
         if result.latencyMs == nil, let model = latencyModel {
-            let key = trial.genotype.summary
-            let latency = try predicted[key] ?? model.predict(trial.genotype)
-            predicted[key] = latency
+            let latency = try predicted[trial.genotype] ?? model.predict(trial.genotype)
+            predicted[trial.genotype] = latency
             trial.latencyMs = latency
             trial.fitness = hardwareAwareFitness(accuracy: result.accuracy, latencyMs: latency, target: latencyTarget)
         }

@@ -33,6 +33,22 @@ final class EngineLatencyTests: XCTestCase {
     }
 }
 
+/// Training trials take their latency from the latency model, not from a measurement.
+final class EngineTrainingLatencyTests: XCTestCase {
+    func testTrainingTrialLatencyIsTheModelsPrediction() throws {
+        let directory = try EngineTestSupport.temporaryDirectory()
+        let store = StateStore()
+        let engine = try Engine(settings: EngineTestSupport.trainingSettings(budget: 2, epochs: 1), storagePath: directory + "/study.db",
+                                resume: false, store: store)
+        try engine.run()
+        let model = try XCTUnwrap(engine.evaluator.latencyModel)
+        XCTAssertEqual(model.signature, "darts C=4 L=3 input=1x12x12 classes=10")
+        for trial in engine.history.trials {
+            XCTAssertEqual(try XCTUnwrap(trial.latencyMs), try model.predict(trial.genotype), "trial \(trial.id)")
+        }
+    }
+}
+
 /// `prerank` wraps the study's strategy in zero-cost pre-ranking.
 final class EnginePreRankingTests: XCTestCase {
     func testPreRankedTabularStudyRunsAndSaysSo() throws {
@@ -43,6 +59,7 @@ final class EnginePreRankingTests: XCTestCase {
         let engine = try Engine(settings: settings, storagePath: directory + "/study.db", resume: false, store: store)
         XCTAssertTrue(store.snapshot.log.contains { $0.contains("pre-ranked: the best by synflow of 4 candidates") }, "\(store.snapshot.log)")
         try engine.run()
+        XCTAssertTrue(store.snapshot.log.contains { $0.hasPrefix("pre-ranking for trial 5: best of 4 by synflow") }, "\(store.snapshot.log)")
         XCTAssertEqual(Set(store.snapshot.trials.map(\.summary)).count, 5)
         XCTAssertEqual(try ExperimentSettings.decode(settings.json).prerank, 4, "saved with the study")
     }

@@ -132,6 +132,28 @@ final class LatencyTests: XCTestCase {
         XCTAssertTrue(predicted > 0 && predicted.isFinite, "\(predicted)")
     }
 
+    /// `profile` runs its rounds with `afterRound` after each, and everything it times runs on
+    /// `LatencyMeasurement.threads` thread(s); the caller's thread count is restored.
+    func testProfileRoundsAndLatencyThreads() throws {
+        let previous = ThreadConfig.count
+        ThreadConfig.set(2)
+        defer { ThreadConfig.set(previous) }
+        var profiler = LatencyProfiler.quick
+        profiler.rounds = 3
+        let model = LatencyModel(space: .darts(channels: 2, layers: 2), inputShape: [1, 8, 8], profiler: profiler)
+        var rounds: [Int] = []
+        try model.profile { rounds.append($0) }
+        XCTAssertEqual(rounds, [0, 1, 2])
+        var seen: [Int] = []
+        _ = try profiler.milliseconds { seen.append(ThreadConfig.count) }
+        XCTAssertEqual(Set(seen), [LatencyMeasurement.threads])
+        XCTAssertEqual(ThreadConfig.count, 2)
+        var generator = SeededGenerator(seed: 0)
+        let net = Sequential([Linear(4, 2, generator: &generator)])
+        _ = try LatencyMeasurement.forwardMilliseconds(net, input: [4], runs: 2)
+        XCTAssertEqual(ThreadConfig.count, 2)
+    }
+
     /// A chain architecture's layers are timed when first needed.
     func testChainLayersAreProfiledOnDemand() throws {
         let toml = """

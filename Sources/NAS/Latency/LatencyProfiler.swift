@@ -40,17 +40,17 @@ public struct LatencyProfiler: Sendable {
     public func milliseconds(_ run: () throws -> Void) throws -> Double {
         try LatencyMeasurement.onLatencyThreads { try GradMode.withoutGrad {
             for _ in 0..<warmup { try run() }
-            var samples: [Double] = []
-            samples.reserveCapacity(minSamples)
+            var fastest = Double.infinity, samples = 0
             let start = DispatchTime.now().uptimeNanoseconds
-            while samples.count < maxSamples {
+            while samples < max(1, maxSamples) {
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 try run()
                 let t1 = DispatchTime.now().uptimeNanoseconds
-                samples.append(Double(t1 - t0) / 1e6)
-                if samples.count >= minSamples && Double(t1 - start) / 1e6 >= budgetMilliseconds { break }
+                fastest = min(fastest, Double(t1 - t0) / 1e6)
+                samples += 1
+                if samples >= minSamples && Double(t1 - start) / 1e6 >= budgetMilliseconds { break }
             }
-            return samples.min()!
+            return fastest
         } }
     }
 

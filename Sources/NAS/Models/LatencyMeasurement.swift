@@ -20,18 +20,8 @@ public enum LatencyMeasurement {
         model.train(false)
         defer { model.train(wasTraining) }
         let x = Tensor(zeros: [1] + input)
-        return try onLatencyThreads {
-            try GradMode.withoutGrad {
-                for _ in 0..<2 { _ = try model(x) }
-                var fastest = Double.infinity
-                for _ in 0..<runs {
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    _ = try model(x)
-                    fastest = min(fastest, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-                }
-                return fastest
-            }
-        }
+        let timing = LatencyProfiler(warmup: 2, minSamples: runs, maxSamples: runs, budgetMilliseconds: 0)
+        return try timing.milliseconds { _ = try model(x) }
     }
 
     /// Runs `body` with the tensor core set to `threads` thread(s), then restores the count.
