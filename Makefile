@@ -27,7 +27,7 @@ test: build
 	$(SWIFT) build --build-tests
 	NAS_TUI_BIN=$(CURDIR)/$(BIN) $(SWIFT) test --skip-build
 
-## The tensor-core benchmark (W1-W3 of shared/bench/WORKLOADS.md).
+## The tensor-core benchmark (W1-W3 of bench/WORKLOADS.md).
 bench: build
 	$(BIN) bench
 

@@ -4,7 +4,7 @@ import NAS
 /// A tabular benchmark: architectures with their measured accuracy, read from a CSV file, so a
 /// search can look results up instead of training (`--benchmark FILE.csv`).
 ///
-/// The format is that of `../shared/benchmarks/nb201_cifar10_subset.csv`: a header line, then
+/// The format is that of `demo/benchmarks/nb201_cifar10_subset.csv`: a header line, then
 /// one architecture per line.
 ///
 /// | column | meaning | required |

@@ -3,7 +3,7 @@ import Foundation
 import NAS
 import Tensor
 
-/// `nas-tui bench`: the tensor-core workloads of shared/bench/WORKLOADS.md.
+/// `nas-tui bench`: the tensor-core workloads of bench/WORKLOADS.md.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",

@@ -6,7 +6,7 @@ final class CommandLineTests: XCTestCase {
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
     static var repository: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized }
-    static var benchmark: String { repository.appendingPathComponent("../shared/benchmarks/nb201_cifar10_subset.csv").standardized.path }
+    static var benchmark: String { repository.appendingPathComponent("demo/benchmarks/nb201_cifar10_subset.csv").standardized.path }
     static var binary: String {
         ProcessInfo.processInfo.environment["NAS_TUI_BIN"] ?? repository.appendingPathComponent(".build/debug/nas-tui").path
     }

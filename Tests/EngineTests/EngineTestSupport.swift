@@ -6,10 +6,10 @@ import Search
 
 /// Paths and helpers shared by the engine tests.
 enum EngineTestSupport {
-    /// The shared NAS-Bench-201 subset (beside the repository clone).
+    /// The NAS-Bench-201 subset the project ships (demo/benchmarks).
     static var benchmarkPath: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../shared/benchmarks/nb201_cifar10_subset.csv").standardized.path
+            .appendingPathComponent("../../demo/benchmarks/nb201_cifar10_subset.csv").standardized.path
     }
 
     static func temporaryDirectory() throws -> String {
@@ -18,7 +18,7 @@ enum EngineTestSupport {
         return path
     }
 
-    /// Settings for a fast tabular study on the shared benchmark.
+    /// Settings for a fast tabular study on the shipped benchmark.
     static func tabularSettings(budget: Int, strategy: String = "random") -> ExperimentSettings {
         var settings = ExperimentSettings()
         settings.space = "nb201"

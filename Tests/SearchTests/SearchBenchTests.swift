@@ -9,7 +9,7 @@ import XCTest
 ///     NAS_TUI_SEARCH_BENCH=1 swift test -c release --scratch-path .build-search --filter SearchBenchTests
 ///
 /// Prints the mean best CIFAR-10 validation accuracy of random search, evolution and TPE on the
-/// shared NB201 subset (restricted to its 724 architectures, budget 40, 10 seeds), and the time
+/// shipped NB201 subset (restricted to its 724 architectures, budget 40, 10 seeds), and the time
 /// TPE spends proposing and learning over 1,000 trials.
 final class SearchBenchTests: XCTestCase {
     override func setUpWithError() throws {
@@ -18,7 +18,7 @@ final class SearchBenchTests: XCTestCase {
     }
 
     func testTabularSearchFigures() throws {
-        let table = try TabularBenchmark(contentsOfFile: sharedBenchmarkPath)
+        let table = try TabularBenchmark(contentsOfFile: shippedBenchmarkPath)
         let objective = try TabularObjective(benchmark: table)
         let domain = try table.domain()
         let oracle = table.entries.compactMap { $0.accuracies["cifar10_val_acc"] }.max()!
@@ -48,7 +48,7 @@ final class SearchBenchTests: XCTestCase {
     }
 
     func testTPESamplerTime() throws {
-        let table = try TabularBenchmark(contentsOfFile: sharedBenchmarkPath)
+        let table = try TabularBenchmark(contentsOfFile: shippedBenchmarkPath)
         let objective = try TabularObjective(benchmark: table)
         let cases: [(String, SearchDomain, (Genotype) -> Double?)] = [
             ("tabular nb201 subset (724 candidates)", try table.domain(), { objective.lookup($0)?.fitness }),

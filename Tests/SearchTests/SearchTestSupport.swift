@@ -84,7 +84,7 @@ func temporaryDirectory() throws -> URL {
     return url
 }
 
-/// The shared NB201 subset benchmark beside the repository, when present.
-let sharedBenchmarkPath: String = URL(fileURLWithPath: #filePath)
+/// The NB201 subset benchmark the project ships (demo/benchmarks).
+let shippedBenchmarkPath: String = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("../shared/benchmarks/nb201_cifar10_subset.csv").standardizedFileURL.path
+    .appendingPathComponent("demo/benchmarks/nb201_cifar10_subset.csv").standardizedFileURL.path

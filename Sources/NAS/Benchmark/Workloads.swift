@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// The tensor-core benchmark workloads of shared/bench/WORKLOADS.md, each a closure that runs one
+/// The tensor-core benchmark workloads of bench/WORKLOADS.md, each a closure that runs one
 /// timed step, with the timing rule: median of the steps after warm-up.
 public enum Workloads {
     /// One measured workload.
