@@ -314,6 +314,8 @@ public final class Engine: @unchecked Sendable {
             case .stop:
                 stopRequested = true
                 control?.requestStop(reason: "stopped by the user before the trial finished")
+            case .enqueue, .changeBudget, .compare:
+                note("\(command) is not supported yet")
             }
         }
     }

@@ -1,15 +1,28 @@
-import Search
-
 /// Whether the engine is working.
 public enum EngineState: String, Codable, Sendable {
     case running = "RUNNING", paused = "PAUSED", finished = "FINISHED"
 }
 
+/// How the screen is connected to the study.
+public enum ViewMode: String, Codable, Sendable {
+    /// `nas-tui run`: the engine runs in this process.
+    case run
+    /// `nas-tui attach`: another process runs the study; keys write commands into its storage.
+    case attach
+    /// `nas-tui view`: read-only; keys that would change the study are refused.
+    case view
+}
+
 /// One line of a trial as the screen and headless output show it: plain values only.
 public struct TrialRow: Sendable, Equatable {
+    /// Where a trial stands (the screen's own type: the TUI never sees a Search type).
+    public enum Status: String, Codable, Sendable, CaseIterable {
+        case running, complete, pruned, failed
+    }
+
     public var id: Int
     public var strategy: String
-    public var status: TrialStatus
+    public var status: Status
     /// The genotype in short form (table cells, log lines).
     public var summary: String
     public var accuracy: Double?
@@ -19,14 +32,67 @@ public struct TrialRow: Sendable, Equatable {
     public var flops: Int?
     /// Per-epoch (train loss, validation loss, train accuracy, validation accuracy).
     public var curve: [CurvePoint]
+    /// Training loss at sub-epoch resolution (about 20 points an epoch), x in epochs (0.05 = 5 %
+    /// through the first epoch).
+    public var steps: [LossPoint]
     public var note: String?
+    /// Who asked for the trial: nil for the strategy, "user" for an enqueued architecture.
+    public var origin: String?
+    /// The fidelity it was evaluated at when a multi-fidelity strategy chose it (e.g. "12 ep", "3/9 ep").
+    public var fidelity: String?
+    /// The worker that evaluates (or evaluated) it, when several share the study.
+    public var worker: String?
 
-    public init(id: Int, strategy: String, status: TrialStatus, summary: String, accuracy: Double? = nil, fitness: Double? = nil,
-                latencyMs: Double? = nil, parameters: Int? = nil, flops: Int? = nil, curve: [CurvePoint] = [], note: String? = nil) {
+    public init(id: Int, strategy: String, status: Status, summary: String, accuracy: Double? = nil, fitness: Double? = nil,
+                latencyMs: Double? = nil, parameters: Int? = nil, flops: Int? = nil, curve: [CurvePoint] = [],
+                steps: [LossPoint] = [], note: String? = nil, origin: String? = nil, fidelity: String? = nil, worker: String? = nil) {
         self.id = id; self.strategy = strategy; self.status = status; self.summary = summary
         self.accuracy = accuracy; self.fitness = fitness; self.latencyMs = latencyMs
-        self.parameters = parameters; self.flops = flops; self.curve = curve; self.note = note
+        self.parameters = parameters; self.flops = flops; self.curve = curve; self.steps = steps; self.note = note
+        self.origin = origin; self.fidelity = fidelity; self.worker = worker
     }
+}
+
+/// One sub-epoch point of a training-loss curve: `epoch` is fractional (1.5 = half-way through
+/// the second epoch), `loss` the mean training loss of the batches since the previous point.
+public struct LossPoint: Sendable, Equatable {
+    public var epoch: Double
+    public var loss: Double
+    public init(epoch: Double, loss: Double) { self.epoch = epoch; self.loss = loss }
+}
+
+/// Another study's best-so-far fitness, drawn over the Fitness pane for comparison.
+public struct ComparisonCurve: Sendable, Equatable {
+    public var study: String
+    public var points: [FitnessPoint]
+    public init(study: String, points: [FitnessPoint]) { self.study = study; self.points = points }
+}
+
+/// One study of a storage, as the study picker and `nas-tui studies` list it.
+public struct StudySummary: Sendable, Equatable, Codable {
+    public var name: String
+    /// running, paused or finished.
+    public var status: String
+    public var strategy: String
+    public var space: String
+    public var budget: Int
+    /// Trials by status: complete, pruned, failed, running.
+    public var complete: Int, pruned: Int, failed: Int, running: Int
+    public var bestAccuracy: Double?
+    public var bestTrialID: Int?
+    /// Unix seconds.
+    public var created: Double
+    public var updated: Double
+
+    public init(name: String, status: String, strategy: String, space: String, budget: Int, complete: Int, pruned: Int,
+                failed: Int, running: Int, bestAccuracy: Double?, bestTrialID: Int?, created: Double, updated: Double) {
+        self.name = name; self.status = status; self.strategy = strategy; self.space = space; self.budget = budget
+        self.complete = complete; self.pruned = pruned; self.failed = failed; self.running = running
+        self.bestAccuracy = bestAccuracy; self.bestTrialID = bestTrialID; self.created = created; self.updated = updated
+    }
+
+    /// Finished trials (complete, pruned and failed).
+    public var finished: Int { complete + pruned + failed }
 }
 
 /// One epoch of a trial's curves.
@@ -102,17 +168,32 @@ public struct OperationWeights: Sendable, Equatable {
 /// shared chunks; the rest is small).
 public struct Snapshot: Sendable {
     public var experiment: String = ""
+    /// The study's name in its storage.
+    public var study: String = ""
+    public var mode: ViewMode = .run
     public var space: String = ""
     public var strategy: String = ""
+    /// The strategies this study's space and evaluator allow (the picker offers only these).
+    public var strategies: [String] = ["random", "evolution", "tpe", "darts"]
     public var state: EngineState = .running
     public var budget: Int = 0
+    /// A budget in simulated seconds (tabular multi-fidelity studies), and what is spent of it.
+    public var budgetSeconds: Double?
+    public var spentSeconds: Double = 0
+    /// Processes working on the study (1 for a lone `run`).
+    public var workers: Int = 1
     public var finishedTrials: Int = 0
     public var elapsedSeconds: Double = 0
     public var etaSeconds: Double?
     /// Finished trials in id order.
     public var trials = TrialRows()
-    /// The trial being evaluated, with its curve so far.
-    public var running: TrialRow?
+    /// The trials being evaluated (several when workers share the study), with their curves so far.
+    public var runningTrials: [TrialRow] = []
+    /// The trial being evaluated, when there is exactly one or the last of several.
+    public var running: TrialRow? {
+        get { runningTrials.last }
+        set { runningTrials = newValue.map { [$0] } ?? [] }
+    }
     /// Progress of the running trial in [0, 1].
     public var runningProgress: Double = 0
     public var fitness: [FitnessPoint] = []
@@ -122,6 +203,10 @@ public struct Snapshot: Sendable {
     /// Ids of the Pareto-optimal trials (latency against accuracy), by latency.
     public var paretoFront: [Int] = []
     public var latencyTarget: Double?
+    /// The device whose latency the Pareto pane shows (tabular `--device`); nil: this machine.
+    public var device: String?
+    /// Another study's best-so-far curve to overlay on the Fitness pane.
+    public var comparison: ComparisonCurve?
     public var best: TrialRow?
     public var log: [String] = []
     /// Where the study is stored.
@@ -145,4 +230,10 @@ public enum Command: Sendable, Hashable {
     case exportBest(path: String?)
     /// Stops at the next batch boundary with the study consistent.
     case stop
+    /// Evaluates this architecture next (any format of DESIGN.md), marked as the user's.
+    case enqueue(architecture: String)
+    /// Raises (positive) or lowers (negative) the budget by this many trials; a finished study continues.
+    case changeBudget(by: Int)
+    /// Overlays another study's best-so-far curve on the Fitness pane (nil: none).
+    case compare(study: String?)
 }

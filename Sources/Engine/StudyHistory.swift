@@ -74,11 +74,23 @@ struct StudyHistory {
 
     /// The row a finished or running trial shows as.
     static func row(_ trial: Trial) -> TrialRow {
-        TrialRow(id: trial.id, strategy: trial.strategy, status: trial.status, summary: trial.genotype.summary,
+        TrialRow(id: trial.id, strategy: trial.strategy, status: TrialRow.Status(trial.status), summary: trial.genotype.summary,
                  accuracy: trial.accuracy, fitness: trial.fitness, latencyMs: trial.latencyMs, parameters: trial.parameters,
                  flops: trial.flops, curve: trial.epochs.map {
                      CurvePoint(epoch: $0.epoch, trainLoss: $0.trainLoss, validationLoss: $0.validationLoss,
                                 trainAccuracy: $0.trainAccuracy, validationAccuracy: $0.validationAccuracy)
                  }, note: trial.note)
+    }
+}
+
+extension TrialRow.Status {
+    /// The screen's status for a trial's.
+    init(_ status: TrialStatus) {
+        switch status {
+        case .running: self = .running
+        case .complete: self = .complete
+        case .pruned: self = .pruned
+        case .failed: self = .failed
+        }
     }
 }

@@ -1,6 +1,5 @@
 import XCTest
 import Foundation
-import Search
 import Engine
 @testable import TUI
 
@@ -29,7 +28,7 @@ enum Fixture {
     }
 
     static func trial(_ i: Int) -> TrialRow {
-        let status: TrialStatus = i == 3 ? .pruned : (i == 5 ? .failed : .complete)
+        let status: TrialRow.Status = i == 3 ? .pruned : (i == 5 ? .failed : .complete)
         return TrialRow(id: i, strategy: i < 6 ? "evolution" : "tpe", status: status, summary: "arch-\(i)",
                         accuracy: status == .failed ? nil : 0.80 + 0.01 * Double(i),
                         fitness: status == .failed ? nil : 0.80 + 0.01 * Double(i),
