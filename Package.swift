@@ -1,6 +1,6 @@
 // swift-tools-version:5.10
 // nas-tui: steer neural architecture searches from the terminal.
-// Layers (imports point down only): nas-tui → TUI → Engine → Search → NAS → Tensor → CBLAS.
+// Layers (imports point down only): nas-tui → TUI → Engine → Search → NAS → Config, Tensor → CBLAS.
 import PackageDescription
 
 /// The tensor core is optimised in every build: tests run the kernels users run, in seconds
@@ -25,20 +25,23 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
-        .target(name: "NAS", dependencies: ["Tensor", "CZlib"]),
+        // The TOML reader (configs, chain spaces, themes): not a NAS concept, below everything that reads files.
+        .target(name: "Config"),
+        .target(name: "NAS", dependencies: ["Tensor", "Config", "CZlib"]),
         .target(name: "Search", dependencies: ["NAS", "Tensor"]),
         .target(name: "Engine", dependencies: ["Search", "NAS", "Tensor", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "TUI", dependencies: ["CNcurses", "Engine"]),
+        .target(name: "TUI", dependencies: ["CNcurses", "Config", "Engine"]),
         .executableTarget(
             name: "nas-tui",
             dependencies: [
-                "Tensor", "NAS", "Search", "Engine", "TUI",
+                "Tensor", "Config", "NAS", "Search", "Engine", "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "NASTests", dependencies: ["NAS", "Tensor"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "NASTests", dependencies: ["NAS", "Config", "Tensor"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "NAS", "Tensor"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Search", "NAS", "Tensor"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Search", "NAS", "Config", "Tensor"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Engine"]),
         // Runs the built executable: the command-line contract, headless runs, exports.
         .testTarget(name: "EndToEndTests"),

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// A layer-wise search space declared in a TOML file (`--space chain --config FILE.toml`),

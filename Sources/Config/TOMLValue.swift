@@ -103,7 +103,7 @@ public struct TOMLValue: Equatable, Sendable {
         return bare ? key : quoted(key)
     }
 
-    static func isBareKeyScalar(_ c: Unicode.Scalar) -> Bool {
+    public static func isBareKeyScalar(_ c: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_" || c == "-"
     }
 

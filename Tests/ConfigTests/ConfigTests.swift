@@ -1,5 +1,5 @@
 import XCTest
-@testable import NAS
+@testable import Config
 
 /// The TOML reader: every construct, and errors that name file, line and what is accepted.
 final class ConfigTests: XCTestCase {

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// Reads a `ChainSpace` out of a TOML document, checking every key and range and naming the
