@@ -4,17 +4,22 @@ import Search
 
 extension Engine {
     /// Publishes a new snapshot: always when `force`, otherwise at most every 200 ms.
-    func publish(force: Bool = false, state: EngineState? = nil) {
+    func publish(force: Bool = false) {
         let now = Date()
         guard force || now.timeIntervalSince(lastPublish) >= 0.2 else { return }
         lastPublish = now
         var s = Snapshot()
         s.experiment = "\(settings.strategy) on \(settings.space)"
+        s.study = study.name
         s.space = settings.space
         s.strategy = strategy.name
-        s.state = state ?? (paused ? .paused : .running)
-        s.budget = settings.budget
-        s.finishedTrials = history.count
+        s.strategies = strategies
+        s.state = finished ? .finished : control.state == .paused ? .paused : control.state == .finished ? .finished : .running
+        s.budget = control.budget
+        s.budgetSeconds = control.budgetSeconds
+        s.spentSeconds = control.spentSeconds
+        s.workers = liveWorkers
+        s.finishedTrials = control.countedFinished
         s.elapsedSeconds = now.timeIntervalSince(started)
         s.etaSeconds = eta
         s.trials = history.rows
@@ -25,11 +30,12 @@ extension Engine {
         s.operations = operationWeights()
         s.paretoFront = history.paretoFront
         s.latencyTarget = settings.latencyTarget
+        s.comparison = comparison
         s.best = history.best.map(StudyHistory.row)
         s.log = Array(log.suffix(20))
-        s.storagePath = storage.path
+        s.storagePath = store.location
         s.dataNote = evaluator.dataNote
-        store.publish(s)
+        state.publish(s)
     }
 
     /// softmax(alpha) under DARTS; op frequencies among the population or the best trials otherwise.
