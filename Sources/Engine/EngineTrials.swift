@@ -100,7 +100,10 @@ extension Engine {
 
     /// Stores a finished trial (one transaction), then tells the strategy, updates the history and publishes.
     private func store(_ trial: Trial) throws {
-        try store.finish(trial, study: study.id)
+        do { try store.finish(trial, study: study.id) } catch StoreError.trialTaken {
+            note("trial \(trial.id) was given up by the study while it ran here (no heartbeat in time); its result is dropped")
+            return
+        }
         history.append(trial)
         if case .sampler(let sampler) = strategy { sampler.tell(trial) }
         let accuracy = trial.accuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "-"

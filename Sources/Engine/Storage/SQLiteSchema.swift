@@ -125,6 +125,7 @@ enum SQLiteSchema {
                 CREATE INDEX trials_by_finish ON trials (study_id, finish_seq);
                 CREATE INDEX trials_by_status ON trials (study_id, status);
                 CREATE INDEX queue_open ON queue (study_id, trial_id);
+                CREATE INDEX commands_by_study ON commands (study_id, id);
                 UPDATE meta SET value = '2' WHERE key = 'schema_version';
                 """)
         }

@@ -192,11 +192,11 @@ public final class SQLiteStudyStore: StudyStore {
     }
 
     private static func control(_ db: Database, study: Int64) throws -> StudyControl {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try db.row("""
             SELECT state, budget, budget_seconds, strategy, counted, counted_finished, spent_seconds,
                 (SELECT COALESCE(MAX(id), 0) FROM commands WHERE study_id = studies.id) AS last_command
             FROM studies WHERE id = ?
-            """, arguments: [study]) else {
+            """, [study]) else {
             throw StoreError.io("study \(study) is gone from the storage")
         }
         return StudyControl(state: StudyState(rawValue: row["state"]) ?? .running, budget: row["budget"],
@@ -285,8 +285,7 @@ public final class SQLiteStudyStore: StudyStore {
 
     public func heartbeat(worker: String, study: Int64) throws {
         try write { db in
-            try db.execute(sql: "UPDATE workers SET heartbeat_at = ? WHERE study_id = ? AND id = ? AND stopped_at IS NULL",
-                           arguments: [Self.now(), study, worker])
+            try db.run("UPDATE workers SET heartbeat_at = ? WHERE study_id = ? AND id = ? AND stopped_at IS NULL", [Self.now(), study, worker])
         }
     }
 
@@ -311,20 +310,22 @@ public final class SQLiteStudyStore: StudyStore {
 
     public func claim(study: Int64, worker: String, proposal: TrialProposal) throws -> ClaimResult {
         try write { db in
-            let control = try Self.control(db, study: study)
-            let budgetLeft = control.countedTrials < control.budget
-                && (control.budgetSeconds.map { control.spentSeconds < $0 } ?? true)
-            guard budgetLeft else {
-                let running = try Int.fetchOne(db, sql: """
+            guard let budget = try db.row("""
+                SELECT next_trial, budget, budget_seconds, counted, spent_seconds FROM studies WHERE id = ?
+                """, [study]) else { throw StoreError.io("study \(study) is gone from the storage") }
+            let counted: Int = budget["counted"], limit: Int = budget["budget"], spent: Double = budget["spent_seconds"]
+            let seconds: Double? = budget["budget_seconds"]
+            guard counted < limit && (seconds.map { spent < $0 } ?? true) else {
+                let running = try db.value(Int.self, """
                     SELECT COUNT(*) FROM trials WHERE study_id = ? AND status = 'running' AND COALESCE(worker, '') != ?
-                    """, arguments: [study, worker]) ?? 0
+                    """, [study, worker]) ?? 0
                 return .budgetTaken(othersRunning: running)
             }
-            let id = try Int.fetchOne(db, sql: "SELECT next_trial FROM studies WHERE id = ?", arguments: [study]) ?? 1
+            let id: Int = budget["next_trial"]
             var trial = Trial(id: id, genotype: proposal.genotype, strategy: proposal.strategy, worker: worker)
-            if let queued = try Row.fetchOne(db, sql: """
+            if let queued = try db.row("""
                 SELECT id, genotype_json, origin, retry_of FROM queue WHERE study_id = ? AND trial_id IS NULL ORDER BY id LIMIT 1
-                """, arguments: [study]) {
+                """, [study]) {
                 let json: String = queued["genotype_json"]
                 if let genotype = try? Genotype.parse(json) {
                     trial.genotype = genotype
@@ -332,15 +333,15 @@ public final class SQLiteStudyStore: StudyStore {
                     trial.retryOf = queued["retry_of"]
                     trial.strategy = trial.origin == .user ? "user" : proposal.strategy
                 }
-                try db.execute(sql: "UPDATE queue SET trial_id = ? WHERE id = ?", arguments: [id, queued["id"] as Int64])
+                try db.run("UPDATE queue SET trial_id = ? WHERE id = ?", [id, queued["id"] as Int64])
             }
-            try db.execute(sql: """
+            let now = Self.now()
+            try db.run("""
                 INSERT INTO trials (study_id, id, genotype_json, summary, space, strategy, status, origin, retry_of, worker, started_at)
                 VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
-                """, arguments: [study, id, trial.genotype.jsonString, trial.genotype.summary, trial.genotype.spaceName, trial.strategy,
-                                 trial.origin?.rawValue, trial.retryOf, worker, Self.now()])
-            try db.execute(sql: "UPDATE studies SET next_trial = ?, counted = counted + 1, updated_at = ? WHERE id = ?",
-                           arguments: [id + 1, Self.now(), study])
+                """, [study, id, trial.genotype.jsonString, trial.genotype.summary, trial.genotype.spaceName, trial.strategy,
+                      trial.origin?.rawValue, trial.retryOf, worker, now])
+            try db.run("UPDATE studies SET next_trial = ?, counted = counted + 1, updated_at = ? WHERE id = ?", [id + 1, now, study])
             return .trial(trial)
         }
     }
@@ -350,41 +351,39 @@ public final class SQLiteStudyStore: StudyStore {
     }
 
     private static func writeCurves(_ db: Database, _ trial: Trial, study: Int64) throws {
-        try db.execute(sql: "DELETE FROM trial_epochs WHERE study_id = ? AND trial_id = ?", arguments: [study, trial.id])
+        try db.run("DELETE FROM trial_epochs WHERE study_id = ? AND trial_id = ?", [study, trial.id])
         for e in trial.epochs {
-            try db.execute(sql: """
+            try db.run("""
                 INSERT INTO trial_epochs (study_id, trial_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy,
                     learning_rate, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [study, trial.id, e.epoch, e.trainLoss, e.trainAccuracy, e.validationLoss, e.validationAccuracy,
-                                 e.learningRate, e.seconds])
+                """, [study, trial.id, e.epoch, e.trainLoss, e.trainAccuracy, e.validationLoss, e.validationAccuracy, e.learningRate, e.seconds])
         }
+        guard !trial.steps.isEmpty else { return }
         // Steps only grow: write the ones not stored yet.
-        let stored = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM trial_steps WHERE study_id = ? AND trial_id = ?",
-                                      arguments: [study, trial.id]) ?? 0
+        let stored = try db.value(Int.self, "SELECT COUNT(*) FROM trial_steps WHERE study_id = ? AND trial_id = ?", [study, trial.id]) ?? 0
         for (index, point) in trial.steps.enumerated().dropFirst(stored) {
-            try db.execute(sql: "INSERT INTO trial_steps (study_id, trial_id, step, epoch, loss) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [study, trial.id, index, point.epoch, point.loss])
+            try db.run("INSERT INTO trial_steps (study_id, trial_id, step, epoch, loss) VALUES (?, ?, ?, ?, ?)",
+                       [study, trial.id, index, point.epoch, point.loss])
         }
     }
 
     public func finish(_ trial: Trial, study: Int64) throws {
         try write { db in
             let now = Self.now()
-            let counts = try Int.fetchOne(db, sql: "SELECT counts FROM trials WHERE study_id = ? AND id = ?", arguments: [study, trial.id])
-            guard let counts else { throw StoreError.io("\(location): trial \(trial.id) was never claimed in this study") }
-            try db.execute(sql: "UPDATE studies SET finish_seq = finish_seq + 1, updated_at = ? WHERE id = ?", arguments: [now, study])
-            let sequence = try Int64.fetchOne(db, sql: "SELECT finish_seq FROM studies WHERE id = ?", arguments: [study]) ?? 0
-            try db.execute(sql: """
+            guard let sequence = try db.value(Int64.self, """
+                UPDATE studies SET finish_seq = finish_seq + 1, updated_at = ? WHERE id = ? RETURNING finish_seq
+                """, [now, study]) else { throw StoreError.io("study \(study) is gone from the storage") }
+            guard let counts = try db.value(Int.self, """
                 UPDATE trials SET genotype_json = ?, summary = ?, space = ?, strategy = ?, status = ?, accuracy = ?, fitness = ?,
                     latency_ms = ?, params = ?, flops = ?, note = ?, seconds = ?, finish_seq = ?, finished_at = ?
-                WHERE study_id = ? AND id = ?
-                """, arguments: [trial.genotype.jsonString, trial.genotype.summary, trial.genotype.spaceName, trial.strategy,
-                                 trial.status.rawValue, trial.accuracy, trial.fitness, trial.latencyMs, trial.parameters, trial.flops,
-                                 trial.note, trial.seconds, sequence, now, study, trial.id])
-            try Self.writeCurves(db, trial, study: study)
-            if counts == 1 {
-                try db.execute(sql: "UPDATE studies SET counted_finished = counted_finished + 1 WHERE id = ?", arguments: [study])
+                WHERE study_id = ? AND id = ? AND status = 'running' RETURNING counts
+                """, [trial.genotype.jsonString, trial.genotype.summary, trial.genotype.spaceName, trial.strategy,
+                      trial.status.rawValue, trial.accuracy, trial.fitness, trial.latencyMs, trial.parameters, trial.flops,
+                      trial.note, trial.seconds, sequence, now, study, trial.id]) else {
+                throw StoreError.trialTaken(id: trial.id, location: location)
             }
+            try Self.writeCurves(db, trial, study: study)
+            if counts == 1 { try db.run("UPDATE studies SET counted_finished = counted_finished + 1 WHERE id = ?", [study]) }
         }
     }
 
@@ -499,5 +498,21 @@ enum ProcessLiveness {
         guard worker.host == ProcessInfo.processInfo.hostName else { return false }
         if worker.pid == ProcessInfo.processInfo.processIdentifier { return false }
         return kill(worker.pid, 0) != 0 && errno == ESRCH
+    }
+}
+
+/// Statements through GRDB's statement cache: the hot paths (claim, finish, poll) run thousands
+/// of times a second on tabular studies, and parsing their SQL each time would dominate.
+extension Database {
+    func run(_ sql: String, _ arguments: StatementArguments = []) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    func row(_ sql: String, _ arguments: StatementArguments = []) throws -> Row? {
+        try Row.fetchOne(cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    func value<T: DatabaseValueConvertible>(_ type: T.Type, _ sql: String, _ arguments: StatementArguments = []) throws -> T? {
+        try T.fetchOne(cachedStatement(sql: sql), arguments: arguments)
     }
 }

@@ -213,6 +213,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notAStudyStorage(String)
     case newerSchema(String)
     case readOnly(String)
+    /// The trial is no longer running here: the study gave it up (its worker counted as lost).
+    case trialTaken(id: Int, location: String)
     case io(String)
 
     public var description: String {
@@ -221,6 +223,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "study \(name) exists (\(trials) trial\(trials == 1 ? "" : "s")); continue it with --resume, or choose --study"
         case let .noSuchStudy(name, location, available):
             return "\(location): no study named \(name); " + (available.isEmpty ? "the storage holds none" : "studies here: \(available.joined(separator: ", "))")
+        case let .trialTaken(id, location):
+            return "\(location): trial \(id) is no longer running (the study counted its worker as lost and gave it to another)"
         case .notAStudyStorage(let message), .newerSchema(let message), .readOnly(let message), .io(let message):
             return message
         }
