@@ -121,7 +121,7 @@ public final class Engine: @unchecked Sendable {
         commandCursor = try store.register(worker, study: study.id)
         let lost = try store.recoverLostTrials(study: study.id, graceSeconds: Self.heartbeatGraceSeconds)
         if !lost.isEmpty {
-            note("trial\(lost.count == 1 ? "" : "s") \(lost.map(String.init).joined(separator: ", ")) had not finished: "
+            note("resumed: trial\(lost.count == 1 ? "" : "s") \(lost.map(String.init).joined(separator: ", ")) had not finished: "
                 + "marked failed (not counted) and evaluated again")
         }
         try poll(force: true)
