@@ -22,16 +22,12 @@ extension Engine {
         s.finishedTrials = control.countedFinished
         s.elapsedSeconds = now.timeIntervalSince(started)
         s.etaSeconds = eta
-        s.trials = history.rows
+        history.fill(&s)
         s.running = running.map(StudyHistory.row)
         s.runningProgress = runningProgress
-        s.fitness = history.fitness
-        s.switches = history.switches
         s.operations = operationWeights()
-        s.paretoFront = history.paretoFront
         s.latencyTarget = settings.latencyTarget
         s.comparison = comparison
-        s.best = history.best.map(StudyHistory.row)
         s.log = Array(log.suffix(20))
         s.storagePath = store.location
         s.dataNote = evaluator.dataNote
@@ -48,11 +44,27 @@ extension Engine {
             return OperationWeights(columns: columns, rows: DartsGenotype.supernetEdgeLabels, normal: normal, reduce: reduce,
                                     source: "softmax(alpha)")
         case .sampler(let sampler):
-            guard let f = sampler.operationFrequencies(history: history.leaders, top: StudyHistory.leaderCount),
-                  let first = f.matrices.first else { return nil }
-            let what = sampler.population.isEmpty ? "top \(f.trialCount) trials" : "population of \(f.trialCount)"
-            return OperationWeights(columns: first.columnLabels, rows: first.rowLabels, normal: first.values,
-                                    reduce: f.matrices.count > 1 ? f.matrices[1].values : nil, source: "op frequency, \(what)")
+            return StudyHistory.weights(sampler.operationFrequencies(history: history.leaders, top: StudyHistory.leaderCount),
+                                        population: !sampler.population.isEmpty)
         }
+    }
+}
+
+extension StudyHistory {
+    /// Fills the parts of a snapshot the finished trials make: rows, fitness, switches, front, best.
+    func fill(_ s: inout Snapshot) {
+        s.trials = rows
+        s.fitness = fitness
+        s.switches = switches
+        s.paretoFront = paretoFront
+        s.best = best.map(StudyHistory.row)
+    }
+
+    /// The heatmap's weights from op frequencies (of a population, or of the best trials).
+    static func weights(_ frequencies: OperationFrequencies?, population: Bool) -> OperationWeights? {
+        guard let f = frequencies, let first = f.matrices.first else { return nil }
+        let what = population ? "population of \(f.trialCount)" : "top \(f.trialCount) trials"
+        return OperationWeights(columns: first.columnLabels, rows: first.rowLabels, normal: first.values,
+                                reduce: f.matrices.count > 1 ? f.matrices[1].values : nil, source: "op frequency, \(what)")
     }
 }
