@@ -20,6 +20,9 @@ public final class Engine: @unchecked Sendable {
     /// Keep serving after the budget is met (the TUI): export and budget commands still act,
     /// and a raised budget continues the study in this process. Headless runs return instead.
     public var staysAfterFinish = false
+    /// Whether this worker may run DARTS, whose supernet lives in one process: the process that
+    /// created the study does; joined workers wait while the study's strategy is darts.
+    public var runsDarts = true
 
     let space: SearchSpace
     let domain: SearchDomain
@@ -50,6 +53,7 @@ public final class Engine: @unchecked Sendable {
     var liveWorkers = 1
     var comparison: ComparisonCurve?
     var finished = false
+    var waitsForDarts = false
 
     /// Seconds after which a silent worker counts as lost.
     public static let heartbeatGraceSeconds = 30.0
@@ -144,6 +148,13 @@ public final class Engine: @unchecked Sendable {
                 continue
             }
             if announced { announced = false; finished = false; note("budget raised to \(control.budget): continuing") }
+            if control.strategy == DartsSearch.strategyName && !runsDarts {
+                if !waitsForDarts { note("the study runs DARTS, whose supernet lives in another process: waiting") }
+                waitsForDarts = true
+                idle()
+                continue
+            }
+            waitsForDarts = false
             if control.strategy != strategy.name { switchStrategy(to: control.strategy) }
             try runNextTrial()
         }
