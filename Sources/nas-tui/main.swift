@@ -5,6 +5,9 @@ import Tensor
 // Exit codes of the contract: 0 success, 1 runtime failure, 2 bad usage or bad input
 // (128 + N after signal N stopped a run).
 BLASKernel.reexecWithFasterKernelsIfNeeded()
+// A file-size limit (ulimit -f) makes writes fail with EFBIG, which the study reports, instead
+// of killing the process with SIGXFSZ in the middle of a transaction.
+signal(SIGXFSZ, SIG_IGN)
 do {
     var command = try NasTUICommand.parseAsRoot()
     try command.run()

@@ -26,7 +26,15 @@ final class CommandLineTests: XCTestCase {
             Thread.sleep(forTimeInterval: seconds)
             kill(process.processIdentifier, signal)
         }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        // Both pipes are drained at once: a process filling one while we wait on the other would block forever.
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errors = Box()
+        let drained = DispatchGroup()
+        drained.enter()
+        DispatchQueue.global().async { errors.data = err.fileHandleForReading.readDataToEndOfFile(); drained.leave() }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
+        let stderr = errors.data
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }

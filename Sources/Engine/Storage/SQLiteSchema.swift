@@ -59,7 +59,7 @@ enum SQLiteSchema {
                     status TEXT NOT NULL,
                     accuracy REAL, fitness REAL, latency_ms REAL, params INTEGER, flops INTEGER,
                     note TEXT, seconds REAL, fidelity INTEGER, cost_seconds REAL,
-                    origin TEXT, retry_of INTEGER,
+                    origin TEXT, retry_of INTEGER, attempt INTEGER NOT NULL DEFAULT 1,
                     counts INTEGER NOT NULL DEFAULT 1,
                     worker TEXT,
                     finish_seq INTEGER,
@@ -81,7 +81,7 @@ enum SQLiteSchema {
                 CREATE TABLE queue (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     study_id INTEGER NOT NULL REFERENCES studies(id),
-                    genotype_json TEXT NOT NULL, origin TEXT NOT NULL, retry_of INTEGER,
+                    genotype_json TEXT NOT NULL, origin TEXT NOT NULL, retry_of INTEGER, attempt INTEGER NOT NULL DEFAULT 1,
                     created_at REAL NOT NULL, trial_id INTEGER);
                 CREATE TABLE workers (
                     study_id INTEGER NOT NULL REFERENCES studies(id),

@@ -12,6 +12,9 @@ public final class SQLiteStudyStore: StudyStore {
     /// The file's path; nil in memory.
     public let path: String?
     let database: DatabaseQueue
+    /// The file's device and inode when it was opened: a study file removed or replaced while
+    /// the study runs is noticed at the next heartbeat instead of writing into the void.
+    private var identity: (device: UInt64, inode: UInt64)?
 
     /// Opens the study file at `path`. `create`: make it when missing; `readOnly`: never write
     /// (`view`). The study of a v1 file is named `defaultStudyName` when it migrates.
@@ -32,11 +35,8 @@ public final class SQLiteStudyStore: StudyStore {
                 throw StoreError.io("\(path): cannot create the study: directory \(directory.isEmpty ? "." : directory) is not writable")
             }
         }
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.readonly = readOnly
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
+            database = try Self.connection(path, readOnly: readOnly)
             if !readOnly {
                 // WAL with synchronous=NORMAL: a committed trial survives the process being killed;
                 // only a power cut may lose the last commits.
@@ -50,6 +50,33 @@ public final class SQLiteStudyStore: StudyStore {
             }
         } catch let error as DatabaseError {
             throw StoreError.io("\(path): \(error.message ?? "\(error)")")
+        }
+        identity = Self.fileIdentity(path)
+    }
+
+    private static func fileIdentity(_ path: String) -> (device: UInt64, inode: UInt64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+
+    /// Whether the file's mode grants nobody write access (`chmod a-w`), which is how a user
+    /// says "do not write this" even to root, whom permissions do not stop.
+    static func isMarkedReadOnly(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & 0o222 == 0
+    }
+
+    /// Throws when the study file is no longer the one this store opened (removed, or its
+    /// directory removed, or replaced) or was made read-only: the engine stops instead of
+    /// writing where nobody will read, or against the user's wish.
+    func checkFileIsStillThere() throws {
+        guard let path, let identity, !isReadOnly else { return }
+        guard let now = Self.fileIdentity(path), now == identity else {
+            throw StoreError.io("\(path): the study file was removed or replaced while the study ran; nothing more is written to it")
+        }
+        if Self.isMarkedReadOnly(path) {
+            throw StoreError.readOnly("\(path): the study file was made read-only while the study ran; the trials committed so far are kept and nothing more is written (chmod u+w and --resume to go on)")
         }
     }
 
@@ -68,17 +95,36 @@ public final class SQLiteStudyStore: StudyStore {
         return name.isEmpty ? "study" : name
     }
 
+    /// A connection to `path`. A read-only one falls back to an ordinary connection that is
+    /// only read from when the file's WAL must be recovered first (after a crash: a read-only
+    /// connection cannot rebuild the WAL index); the main file is not written either way.
+    private static func connection(_ path: String, readOnly: Bool) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.readonly = readOnly
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        guard readOnly else { return queue }
+        do {
+            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") }
+            return queue
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY {
+            try? queue.close()
+            configuration.readonly = false
+            return try DatabaseQueue(path: path, configuration: configuration)
+        }
+    }
+
     /// Refuses, without writing, a file that is not a nas-tui study of a known schema.
     private static func checkExisting(_ path: String, writable: Bool) throws {
-        if writable && !FileManager.default.isWritableFile(atPath: path) {
+        if writable && (!FileManager.default.isWritableFile(atPath: path) || isMarkedReadOnly(path)) {
             throw StoreError.readOnly("\(path): the study file is not writable; accepted: a nas-tui study file you can write (nas-tui view opens one read-only)")
         }
-        var configuration = Configuration()
-        configuration.readonly = true
         do {
-            let reader = try DatabaseQueue(path: path, configuration: configuration)
+            let reader = try connection(path, readOnly: true)
             defer { try? reader.close() }
             try reader.read { db in
+                // An empty database (a run killed before it wrote its schema) is a new study file.
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") == 0 { return }
                 guard try db.tableExists("meta") else {
                     throw StoreError.notAStudyStorage("\(path): not a nas-tui study (no meta table); accepted: a file written by nas-tui, or a new path")
                 }
@@ -284,6 +330,7 @@ public final class SQLiteStudyStore: StudyStore {
     }
 
     public func heartbeat(worker: String, study: Int64) throws {
+        try checkFileIsStillThere()
         try write { db in
             try db.run("UPDATE workers SET heartbeat_at = ? WHERE study_id = ? AND id = ? AND stopped_at IS NULL", [Self.now(), study, worker])
         }
@@ -323,9 +370,11 @@ public final class SQLiteStudyStore: StudyStore {
             }
             let id: Int = budget["next_trial"]
             var trial = Trial(id: id, genotype: proposal.genotype, strategy: proposal.strategy, worker: worker)
+            var attempt = 1
             if let queued = try db.row("""
-                SELECT id, genotype_json, origin, retry_of FROM queue WHERE study_id = ? AND trial_id IS NULL ORDER BY id LIMIT 1
+                SELECT id, genotype_json, origin, retry_of, attempt FROM queue WHERE study_id = ? AND trial_id IS NULL ORDER BY id LIMIT 1
                 """, [study]) {
+                attempt = queued["attempt"]
                 let json: String = queued["genotype_json"]
                 if let genotype = try? Genotype.parse(json) {
                     trial.genotype = genotype
@@ -337,10 +386,10 @@ public final class SQLiteStudyStore: StudyStore {
             }
             let now = Self.now()
             try db.run("""
-                INSERT INTO trials (study_id, id, genotype_json, summary, space, strategy, status, origin, retry_of, worker, started_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
+                INSERT INTO trials (study_id, id, genotype_json, summary, space, strategy, status, origin, retry_of, attempt, worker,
+                    started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)
                 """, [study, id, trial.genotype.jsonString, trial.genotype.summary, trial.genotype.spaceName, trial.strategy,
-                      trial.origin?.rawValue, trial.retryOf, worker, now])
+                      trial.origin?.rawValue, trial.retryOf, attempt, worker, now])
             try db.run("UPDATE studies SET next_trial = ?, counted = counted + 1, updated_at = ? WHERE id = ?", [id + 1, now, study])
             return .trial(trial)
         }
@@ -388,7 +437,7 @@ public final class SQLiteStudyStore: StudyStore {
     }
 
     public func interrupt(trialID: Int, study: Int64, note: String) throws {
-        try write { db in try Self.fail(db, trialID: trialID, study: study, note: note, evaluateAgain: true) }
+        try write { db in try Self.fail(db, trialID: trialID, study: study, note: note) }
     }
 
     public func recoverLostTrials(study: Int64, graceSeconds: Double) throws -> [Int] {
@@ -401,41 +450,47 @@ public final class SQLiteStudyStore: StudyStore {
                 alive[info.id] = !stopped && !ProcessLiveness.isGone(info) && info.heartbeat >= now - graceSeconds
             }
             var lost: [Int] = []
-            for row in try Row.fetchAll(db, sql: "SELECT id, worker, retry_of FROM trials WHERE study_id = ? AND status = 'running' ORDER BY id",
+            for row in try Row.fetchAll(db, sql: "SELECT id, worker FROM trials WHERE study_id = ? AND status = 'running' ORDER BY id",
                                         arguments: [study]) {
                 let worker: String? = row["worker"]
                 if let worker, alive[worker] == true { continue }
                 let sameHost = worker.map { $0.hasPrefix(ProcessInfo.processInfo.hostName + ":") } ?? true
                 let note = sameHost ? "interrupted: the process ended before the trial finished"
                                     : "worker lost: \(worker ?? "?") stopped sending heartbeats"
-                // A first attempt does not count and is evaluated again, once; a lost re-run counts as a failure.
-                let retryOf: Int? = row["retry_of"]
-                try Self.fail(db, trialID: row["id"], study: study, note: note, evaluateAgain: retryOf == nil)
+                try Self.fail(db, trialID: row["id"], study: study, note: note)
                 lost.append(row["id"])
             }
             return lost
         }
     }
 
-    /// Fails a running trial. `evaluateAgain`: it does not count against the budget and its
-    /// architecture is queued as a retry; otherwise it counts as a finished failure.
-    private static func fail(_ db: Database, trialID: Int, study: Int64, note: String, evaluateAgain: Bool) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT genotype_json, status FROM trials WHERE study_id = ? AND id = ?",
-                                         arguments: [study, trialID]), (row["status"] as String) == "running" else { return }
+    /// Fails an interrupted running trial: it does not count against the budget and its
+    /// architecture is queued to be evaluated again by one worker — up to `maximumAttempts`
+    /// attempts, after which (an architecture that keeps killing its worker) it counts as failed.
+    private static func fail(_ db: Database, trialID: Int, study: Int64, note: String) throws {
+        guard let row = try db.row("SELECT genotype_json, status, attempt FROM trials WHERE study_id = ? AND id = ?", [study, trialID]),
+              (row["status"] as String) == "running" else { return }
+        let attempt: Int = row["attempt"]
+        let evaluateAgain = attempt < maximumAttempts
         let now = now()
-        try db.execute(sql: "UPDATE studies SET finish_seq = finish_seq + 1, updated_at = ? WHERE id = ?", arguments: [now, study])
-        try db.execute(sql: """
+        try db.run("UPDATE studies SET finish_seq = finish_seq + 1, updated_at = ? WHERE id = ?", [now, study])
+        try db.run("""
             UPDATE trials SET status = 'failed', note = ?, counts = ?, finished_at = ?,
                 finish_seq = (SELECT finish_seq FROM studies WHERE id = ?) WHERE study_id = ? AND id = ?
-            """, arguments: [note, evaluateAgain ? 0 : 1, now, study, study, trialID])
+            """, [evaluateAgain ? note : note + " (attempt \(attempt) of \(maximumAttempts): counted as failed)", evaluateAgain ? 0 : 1,
+                  now, study, study, trialID])
         if evaluateAgain {
-            try db.execute(sql: "UPDATE studies SET counted = counted - 1 WHERE id = ?", arguments: [study])
-            try db.execute(sql: "INSERT INTO queue (study_id, genotype_json, origin, retry_of, created_at) VALUES (?, ?, 'retry', ?, ?)",
-                           arguments: [study, row["genotype_json"] as String, trialID, now])
+            try db.run("UPDATE studies SET counted = counted - 1 WHERE id = ?", [study])
+            try db.run("""
+                INSERT INTO queue (study_id, genotype_json, origin, retry_of, attempt, created_at) VALUES (?, ?, 'retry', ?, ?, ?)
+                """, [study, row["genotype_json"] as String, trialID, attempt + 1, now])
         } else {
-            try db.execute(sql: "UPDATE studies SET counted_finished = counted_finished + 1 WHERE id = ?", arguments: [study])
+            try db.run("UPDATE studies SET counted_finished = counted_finished + 1 WHERE id = ?", [study])
         }
     }
+
+    /// How many times an interrupted architecture is evaluated in all.
+    public static let maximumAttempts = 3
 
     public func finishedTrials(study: Int64, after sequence: Int64) throws -> (trials: [Trial], cursor: Int64) {
         try read { db in

@@ -17,7 +17,7 @@ public enum StudyOpening {
     /// is, so an older file migrates in place, else read-only.
     public static func openExisting(_ location: String) throws -> StudyStore {
         let isFile = !(location.hasPrefix("postgresql://") || location.hasPrefix("postgres://"))
-        let writable = !isFile || FileManager.default.isWritableFile(atPath: location)
+        let writable = !isFile || (FileManager.default.isWritableFile(atPath: location) && !SQLiteStudyStore.isMarkedReadOnly(location))
         return try openStore(location, create: false, readOnly: !writable)
     }
 

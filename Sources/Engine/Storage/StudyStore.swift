@@ -64,7 +64,8 @@ public protocol StudyStore: AnyObject {
     func interrupt(trialID: Int, study: Int64, note: String) throws
     /// Fails the running trials whose worker is gone (its process ended on this host, or no
     /// heartbeat for `graceSeconds`): they stay as failed and do not count against the budget,
-    /// and each architecture is queued once to be evaluated again. Returns the failed trials' ids.
+    /// and each architecture is queued to be evaluated again by one worker (up to three attempts
+    /// in all). Returns the failed trials' ids.
     @discardableResult
     func recoverLostTrials(study: Int64, graceSeconds: Double) throws -> [Int]
     /// Finished trials whose finish sequence is after `sequence`, in finish order, and the new cursor.
