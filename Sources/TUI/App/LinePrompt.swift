@@ -77,7 +77,7 @@ public struct LinePrompt: Hashable, Sendable {
             c.put(shown, x: field.x, y: field.y)
             let cx = field.x + cursor - first
             if cx < field.maxX {
-                c.setStyle(x: cx, y: field.y, Style(fg: .role(.selectionText), bg: .role(.selection), attrs: .reverse))
+                c.setStyle(x: cx, y: field.y, Style(fg: .role(.selectionText), bg: .role(.selection)))
             }
         }
         if inner.height >= 2 {

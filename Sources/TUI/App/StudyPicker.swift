@@ -84,7 +84,11 @@ public struct StudyPicker: Equatable, Sendable {
             return
         }
         let (body, keys) = area.splitBottom(1)
-        let inner = PaneFrame(title: "Studies in \(storage)", subtitle: "\(studies.count) studies", focused: true)
+        // When the list scrolls, the subtitle says where the selection is.
+        let visible = Table.visibleRows(in: body.inset(by: 1))
+        var subtitle = "\(studies.count) studies"
+        if studies.count > visible, let i = table.selected { subtitle = "\(i + 1)/\(studies.count) studies" }
+        let inner = PaneFrame(title: "Studies in \(storage)", subtitle: subtitle, focused: true)
             .draw(into: &canvas, area: body)
         let rows = studies
         var t = Table(columns: Self.columns, rowCount: rows.count) { i in Self.cells(rows[i]) }
