@@ -18,6 +18,13 @@ struct RunCommand: ParsableCommand {
         (synthetic images when Fashion-MNIST is not installed). Every finished trial is stored in \
         the SQLite study (--storage, default runs/<timestamp>.db) before the next starts; \
         --resume continues one. SIGINT/SIGTERM stop at the next batch (exit 130/143).
+
+        Keys in the TUI: p or space pause/resume, up/down select a trial, x prune the selected \
+        running trial (with no selection: the running one, if only one runs), s strategy picker, \
+        e export the best genotype, + / - raise or lower the budget by a tenth (at least 1 trial; \
+        a finished study goes on), a enqueue an architecture typed or pasted at a prompt, \
+        C compare with another study of the storage, tab/enter focus/zoom a pane, T next theme, \
+        ? help, q quit.
         """)
 
     @Option(help: "Search space: darts, nb201 or chain.") var space: String?

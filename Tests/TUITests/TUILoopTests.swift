@@ -164,6 +164,21 @@ final class TUILoopTests: XCTestCase {
         XCTAssertEqual(store.drainCommands(), [])
     }
 
+    func testASnapshotBuiltForViewIsReadOnlyWhateverTheAppWasTold() {
+        var s = Fixture.study()
+        s.mode = .view
+        let store = makeStore(s)
+        let backend = TestBackend(size: Size(width: 100, height: 30), script: [.key(.char("p")), .idle, .key(.char("q"))])
+        XCTAssertEqual(loop(backend, store, mode: .run).run(maxFrames: 10), .detached)
+        XCTAssertEqual(store.drainCommands(), [], "neither p nor q sent anything")
+        XCTAssertTrue(backend.lines[29].hasPrefix(" evolution  RUNNING  VIEW  "), backend.lines[29])
+        XCTAssertTrue(backend.lines[28].hasPrefix(" read-only view: pausing or resuming would change the study"), backend.lines[28])
+        // The app's own mode is not loosened by a snapshot: view stays view.
+        XCTAssertEqual(DashboardState(mode: .view).connection(Fixture.study()), .view)
+        XCTAssertEqual(DashboardState(mode: .attach).connection(s), .view)
+        XCTAssertEqual(DashboardState(mode: .run).connection(Fixture.study()), .run)
+    }
+
     func testThemeKeyCyclesThroughTheLibrary() {
         let lib = ThemeLibrary(directory: ThemeTests.themesDir)
         let backend = TestBackend(size: Size(width: 100, height: 30), script: [.key(.char("T")), .idle, .key(.char("?")), .idle])

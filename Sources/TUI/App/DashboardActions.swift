@@ -16,6 +16,7 @@ extension DashboardState {
             default: return []
             }
         }
+        let mode = connection(s)
         if mode == .view, let what = Self.changes(action) {
             say("read-only view: \(what) would change the study (nas-tui attach steers it)", now: now, warning: true)
             return []

@@ -48,6 +48,14 @@ public struct DashboardState: Hashable, Sendable {
 
     public init(mode: ViewMode = .run) { self.mode = mode }
 
+    /// How the screen is connected for this snapshot: the app's `mode`, or the snapshot's when
+    /// that is more restrictive (run, then attach, then view), so a snapshot built for `view`
+    /// is read-only whatever the app was told.
+    public func connection(_ s: Snapshot) -> ViewMode {
+        func rank(_ m: ViewMode) -> Int { m == .run ? 0 : (m == .attach ? 1 : 2) }
+        return rank(s.mode) > rank(mode) ? s.mode : mode
+    }
+
     /// The keys' meaning right now (the prompt first, then the pickers, then help).
     public var inputMode: InputMode {
         if prompt != nil { return .prompt }

@@ -31,11 +31,12 @@ public struct StatusLine {
     /// workers, best, elapsed, ETA on the left; key hints on the right.
     public func bar(width: Int, state: DashboardState, ellipsis: String = "…") -> StatusBar {
         let s = snapshot
+        let mode = state.connection(s)
         var left: [StatusBar.Segment] = [
             .init(s.strategy.isEmpty ? "-" : s.strategy, style: Style(fg: .role(.accent), attrs: .bold)),
             .init(state.quitting && s.state != .finished ? "STOPPING" : s.state.rawValue, style: Self.stateStyle(s.state)),
         ]
-        if state.mode == .view { left.append(.init("VIEW", style: Style(fg: .role(.warning), attrs: [.bold, .reverse]))) }
+        if mode == .view { left.append(.init("VIEW", style: Style(fg: .role(.warning), attrs: [.bold, .reverse]))) }
         if !s.study.isEmpty { left.append(.init(s.study, style: Style(fg: .role(.title)))) }
         var budget = Self.budgetText(s)
         if s.budget > 0 && width >= 100 {
@@ -53,14 +54,14 @@ public struct StatusLine {
         left.append(.init(Format.duration(s.elapsedSeconds)))
         if let eta = s.etaSeconds, s.state != .finished { left.append(.init("ETA \(Format.duration(eta))")) }
         let quit: String
-        switch state.mode {
+        switch mode {
         case .run: quit = "q quit"
         case .attach: quit = "q detach"
         case .view: quit = "q leave"
         }
         let hints: String
         if state.quitting { hints = "stopping" + ellipsis }
-        else if state.mode == .view {
+        else if mode == .view {
             hints = width >= 110 ? "read-only  tab focus  enter zoom  ? help  \(quit)" : "? help  \(quit)"
         }
         else if width >= 150 { hints = "p pause  s strategy  e export  +/- budget  a enqueue  ? help  \(quit)" }
