@@ -207,6 +207,8 @@ public struct Snapshot: Sendable {
     public var device: String?
     /// Another study's best-so-far curve to overlay on the Fitness pane.
     public var comparison: ComparisonCurve?
+    /// The names of the storage's other studies (the comparison picker, key C, offers them).
+    public var otherStudies: [String] = []
     public var best: TrialRow?
     public var log: [String] = []
     /// Where the study is stored.

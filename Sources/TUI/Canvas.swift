@@ -177,7 +177,7 @@ public struct Canvas: Sendable {
 
     /// Each row as a string (trailing spaces kept), like ratatui's TestBackend.
     public func lines() -> [String] {
-        (0..<height).map { y in String(cells[(y * width)..<(y * width + width)].map(\.char)) }
+        (0..<height).map { row($0) }
     }
 
     /// All rows joined with newlines.
@@ -185,8 +185,14 @@ public struct Canvas: Sendable {
 
     /// The characters of one row in `[x, x+length)`.
     public func row(_ y: Int, from x: Int = 0, length: Int? = nil) -> String {
-        let n = length ?? (width - x)
-        return String((0..<max(0, n)).map { self[x + $0, y].char })
+        let n = max(0, length ?? (width - x))
+        var s = ""
+        s.reserveCapacity(n * 3)
+        guard y >= 0 && y < height else { return String(repeating: " ", count: n) }
+        for cx in x..<(x + n) {
+            s.append(cx >= 0 && cx < width ? cells[y * width + cx].char : " ")
+        }
+        return s
     }
 
     /// The cells that must be redrawn to turn `old` into this canvas (every cell when sizes differ).

@@ -1,15 +1,20 @@
 import Foundation
 
-/// The `.theme` files of a directory: lists them, loads one by name, cycles to the next (key T).
+/// The theme files (`NAME.toml`) of a directory: lists them, loads one by name, cycles to the
+/// next (key T).
 public struct ThemeLibrary: Sendable {
     public var directory: String
 
+    /// The extension of a theme file: themes are TOML.
+    public static let fileExtension = ".toml"
+
     public init(directory: String) { self.directory = directory }
 
-    /// Theme names (file names without `.theme`), sorted, with `default` first when present.
+    /// Theme names (file names without `.toml`), sorted, with `default` first when present.
     public func names() -> [String] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        let names = files.filter { $0.hasSuffix(".theme") }.map { String($0.dropLast(6)) }.sorted()
+        let ext = Self.fileExtension
+        let names = files.filter { $0.hasSuffix(ext) && $0.count > ext.count }.map { String($0.dropLast(ext.count)) }.sorted()
         guard let i = names.firstIndex(of: "default") else { return names }
         var out = names
         out.remove(at: i)
@@ -17,7 +22,7 @@ public struct ThemeLibrary: Sendable {
     }
 
     public func path(of name: String) -> String {
-        (directory as NSString).appendingPathComponent(name + ".theme")
+        (directory as NSString).appendingPathComponent(name + Self.fileExtension)
     }
 
     /// Loads a theme by name. `default` falls back to the built-in theme when the file is missing;

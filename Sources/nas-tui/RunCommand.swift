@@ -18,6 +18,13 @@ struct RunCommand: ParsableCommand {
         (synthetic images when Fashion-MNIST is not installed). Every finished trial is stored in \
         the SQLite study (--storage, default runs/<timestamp>.db) before the next starts; \
         --resume continues one. SIGINT/SIGTERM stop at the next batch (exit 130/143).
+
+        Keys in the TUI: p or space pause/resume, up/down select a trial, x prune the selected \
+        running trial (with no selection: the running one, if only one runs), s strategy picker, \
+        e export the best genotype, + / - raise or lower the budget by a tenth (at least 1 trial; \
+        a finished study goes on), a enqueue an architecture typed or pasted at a prompt, \
+        C compare with another study of the storage, tab/enter focus/zoom a pane, T next theme, \
+        ? help, q quit.
         """)
 
     @Option(help: "Search space: darts, nb201 or chain.") var space: String?
@@ -92,7 +99,8 @@ struct RunCommand: ParsableCommand {
         let handle = engine.start()
         let code: Int32
         do {
-            code = try TUIApp.run(store: state, themes: ThemeLibrary.locate(), themeName: themeName, engineDone: { handle.isFinished })
+            code = try TUIApp.run(store: state, mode: .run, themes: ThemeLibrary.locate(), themeName: themeName,
+                                  validateArchitecture: Self.architectureValidator(engine.settings), engineDone: { handle.isFinished })
         } catch {
             state.send(.stop)
             _ = handle.wait()
@@ -101,6 +109,17 @@ struct RunCommand: ParsableCommand {
         if case .failure(let error) = handle.wait() { throw CLIError.runtime("\(error); the \(where_) keeps every finished trial") }
         if let signal = signals.received { throw ExitCode(128 + signal) }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Checks an architecture typed at the TUI's `a` prompt in the study's space: nil when it
+    /// parses, else the parser's message.
+    static func architectureValidator(_ settings: ExperimentSettings) -> (String) -> String? {
+        let space = try? SearchSpace.named(settings.space, channels: settings.networkChannels, layers: settings.networkLayers,
+                                           chainFile: settings.chainConfig)
+        return { text in
+            guard let space else { return nil }
+            do { _ = try space.parse(text); return nil } catch { return "\(error)" }
+        }
     }
 
     static func defaultStoragePath() -> String {

@@ -111,23 +111,42 @@ final class TUITmuxTests: XCTestCase {
     func testTrainingRunPrunesTheRunningTrialWithX() throws {
         let study = directory + "/train.db"
         try start("run --space darts --strategy random --dataset synthetic:1x12x12 --channels 4 --layers 3 --train-limit 4000 --epochs 4 --pruner none --budget 20 --storage \(study)")
-        waitForScreen("a running trial", timeout: 60) { $0.contains("running") && $0.contains("RUNNING") }
-        try key("G")
-        Thread.sleep(forTimeInterval: 0.3)
+        waitForScreen("a running trial", timeout: 60) { $0.contains(" running ") && $0.contains("RUNNING") }
+        // No selection and one trial running: x prunes that one, and says which.
         try key("x")
-        waitForScreen("trial 1 pruned", timeout: 60) { $0.contains("pruned") }
+        var pruned: Int?
+        waitForScreen("the flash naming the pruned trial", timeout: 30) { s in
+            guard let r = s.range(of: "pruning trial #") else { return false }
+            pruned = Int(s[r.upperBound...].prefix { $0.isNumber })
+            return pruned != nil
+        }
+        let id = try XCTUnwrap(pruned)
+        waitForScreen("trial \(id) pruned", timeout: 60) { s in
+            s.split(separator: "\n").contains { $0.hasPrefix("│\(String(repeating: " ", count: max(0, 5 - String(id).count)))\(id) random    pruned ") }
+        }
         try key("q")
         XCTAssertEqual(exitStatus(timeout: 60), "EXIT=0")
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else { return }
-        let out = Pipe()
-        sqlite.arguments = [study, "SELECT status, note FROM trials WHERE id = 1"]
-        sqlite.standardOutput = out
-        try sqlite.run()
-        sqlite.waitUntilExit()
-        XCTAssertEqual(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
-                       "pruned|pruned by the user")
+        // The study says so too: read it back through the export the user has (`--pruner none`:
+        // this is the only pruned trial).
+        let csv = try runBinary(["export", "--storage", study, "--format", "csv"])
+        XCTAssertEqual(csv.status, 0, csv.stderr)
+        let rows = csv.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", maxSplits: 3).map(String.init) }
+        XCTAssertGreaterThan(rows.count, 0, csv.stdout)
+        XCTAssertEqual(rows.filter { $0.count > 2 && $0[2] == "pruned" }.map { $0[0] }, [String(id)], csv.stdout)
+    }
+
+    /// Runs the binary to the end (not in tmux): exit status, stdout and stderr.
+    private func runBinary(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
     private func waitFor(_ timeout: Double, _ condition: () -> Bool) -> Bool {

@@ -80,14 +80,16 @@ final class KeyMapTests: XCTestCase {
         XCTAssertEqual(press([.resize], &st, s), [.redraw])
     }
 
-    func testPruneOnlyTheSelectedRunningTrial() {
+    func testPruneTheSelectedOrTheOnlyRunningTrial() {
         let s = Fixture.study()
         var st = DashboardState()
-        XCTAssertEqual(press([.char("x")], &st, s), [], "nothing selected")
-        XCTAssertEqual(st.flash?.isWarning, true)
-        XCTAssertTrue(st.flash!.text.contains("select the running trial"))
+        XCTAssertEqual(press([.char("x")], &st, s), [.send(.prune(trialID: 12))], "nothing selected, one trial runs: that one")
+        XCTAssertEqual(st.flash?.text, "pruning trial #12")
+        XCTAssertEqual(st.flash?.isWarning, false)
         XCTAssertEqual(press([.down, .down, .char("x")], &st, s), [], "row 1 is finished")
         XCTAssertEqual(st.table.selected, 1)
+        XCTAssertEqual(st.flash?.text, "trial #1 is not running: select a running trial (G or end jumps to the last)")
+        XCTAssertEqual(st.flash?.isWarning, true)
         XCTAssertEqual(press([.char("G"), .char("x")], &st, s), [.send(.prune(trialID: 12))])
         XCTAssertEqual(st.table.selected, 12)
         XCTAssertEqual(st.selectedTrial(in: s)?.id, 12)
@@ -99,6 +101,21 @@ final class KeyMapTests: XCTestCase {
         // Flash messages expire.
         st.expireFlash(now: 100 + DashboardState.flashSeconds)
         XCTAssertNil(st.flash)
+
+        // Several running (workers): x asks for a selection; the selected running one is pruned.
+        var several = Fixture.study()
+        several.runningTrials = [12, 13, 14].map { TrialRow(id: $0, strategy: "evolution", status: .running, summary: "arch-\($0)") }
+        var sv = DashboardState()
+        XCTAssertEqual(press([.char("x")], &sv, several), [])
+        XCTAssertEqual(sv.flash?.text, "3 trials are running: select the trial to prune (G or end jumps to the last)")
+        XCTAssertEqual(sv.flash?.isWarning, true)
+        XCTAssertEqual(press([.char("G"), .up, .char("x")], &sv, several), [.send(.prune(trialID: 13))])
+        // None running.
+        var idle = Fixture.study(state: .finished)
+        idle.runningTrials = []
+        var si = DashboardState()
+        XCTAssertEqual(press([.char("x")], &si, idle), [])
+        XCTAssertEqual(si.flash?.text, "no trial is running")
     }
 
     func testStrategyPicker() {

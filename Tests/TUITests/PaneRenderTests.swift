@@ -76,13 +76,32 @@ enum Fixture {
 final class PaneRenderTests: XCTestCase {
     let sizes = [(80, 24), (200, 60)]
 
+    /// The top border of a pane as PaneFrame draws it: the title at the left, the subtitle (when
+    /// there is one) right-aligned one border cell before the corner.
+    static func topBorder(_ title: String, _ subtitle: String?, width: Int) -> String {
+        let head = "┌ \(title) "
+        let tail = subtitle.map { " \($0) ─┐" } ?? "┐"
+        return head + String(repeating: "─", count: width - head.count - tail.count) + tail
+    }
+
     func testEveryPaneHasItsTitleAtTwoSizes() {
+        let subtitles: [PaneKind: (study: String?, empty: String?)] = [
+            .fitness: ("after 12 trials", nil),
+            .operations: ("softmax(alpha)", nil),
+            .loss: ("trial #12 running (latest)", nil),
+            .pareto: ("latency ms vs accuracy %", "latency ms vs accuracy %"),
+            .trials: ("12 finished, #12 running 45%", "0 finished"),
+        ]
         for (w, h) in sizes {
             for kind in PaneKind.allCases {
-                for s in [Fixture.study(), Snapshot()] {
+                for (s, sub) in [(Fixture.study(), subtitles[kind]!.study), (Snapshot(), subtitles[kind]!.empty)] {
                     let (c, _) = Fixture.render(kind, s, width: w, height: h)
-                    XCTAssertTrue(c.lines()[0].contains(" \(kind.title) "), "\(kind) \(w)x\(h): \(c.lines()[0])")
-                    XCTAssertEqual(c.lines().count, h)
+                    let lines = c.lines()
+                    XCTAssertEqual(lines[0], Self.topBorder(kind.title, sub, width: w), "\(kind) \(w)x\(h)")
+                    XCTAssertEqual(lines[h - 1], "└" + String(repeating: "─", count: w - 2) + "┘", "\(kind) \(w)x\(h)")
+                    for y in 1..<(h - 1) {
+                        XCTAssertTrue(lines[y].hasPrefix("│") && lines[y].hasSuffix("│"), "\(kind) row \(y): \(lines[y])")
+                    }
                 }
             }
         }
@@ -219,28 +238,40 @@ final class PaneRenderTests: XCTestCase {
         XCTAssertNil(ParetoPane.trial(id: 99, in: s.trials))
     }
 
+    /// A trials-table row as the pane draws it at `width`: the columns of `TrialsPane.columns`.
+    static func tableRow(_ cells: String, width: Int) -> String {
+        "│" + cells + String(repeating: " ", count: width - 2 - cells.count) + "│"
+    }
+
     func testTrialsTableSelectionAndRunningRow() {
         let s = Fixture.study()
         for (w, h) in sizes {
             let (c, st) = Fixture.render(.trials, s, width: w, height: h)
             let lines = c.lines()
-            XCTAssertTrue(lines[1].contains("id") && lines[1].contains("strategy") && lines[1].contains("acc %")
-                          && lines[1].contains("lat ms") && lines[1].contains("params") && lines[1].contains("epochs"), lines[1])
-            XCTAssertTrue(lines[0].contains("12 finished, #12 running 45%"), lines[0])
-            XCTAssertTrue(c.text.contains("running"))
-            XCTAssertTrue(c.text.contains("91.00"))
-            XCTAssertTrue(c.text.contains("pruned"))
+            XCTAssertEqual(lines[1], Self.tableRow("   id strategy  status    acc % lat ms params epochs arch", width: w))
+            XCTAssertEqual(lines[0], Self.topBorder("Trials", "12 finished, #12 running 45%", width: w))
+            // Every trial in id order, the running one last (all 13 fit at both sizes).
+            XCTAssertEqual(lines[2], Self.tableRow("    0 evolution complete  80.00   2.00   100k      2 arch-0", width: w))
+            XCTAssertEqual(lines[5], Self.tableRow("    3 evolution pruned    83.00   3.50   103k      2 arch-3", width: w))
+            XCTAssertEqual(lines[7], Self.tableRow("    5 evolution failed        -      -   105k      0 arch-5", width: w))
+            XCTAssertEqual(lines[13], Self.tableRow("   11 tpe       complete  91.00   7.50   111k      2 arch-11", width: w))
+            XCTAssertEqual(lines[14], Self.tableRow("   12 evolution running       -      -      -      1 arch-12", width: w))
+            XCTAssertEqual(lines[15], Self.tableRow("", width: w), "nothing after the running trial")
+            XCTAssertEqual(c[1, 13].style, .role(.best, .bold), "the best trial's row")
+            XCTAssertEqual(c[1, 14].style, .role(.running, .bold), "the running trial's row")
+            XCTAssertEqual(c[1, 5].style, .role(.pruned))
             XCTAssertNil(st.table.selected)
             var sel = DashboardState()
             sel.table.selected = 4
             let (sc, _) = Fixture.render(.trials, s, width: w, height: h, state: sel)
-            let y = sc.lines().firstIndex { $0.hasPrefix("│    4 ") }!
-            XCTAssertEqual(sc[1, y].style.bg, .role(.selection))
-            XCTAssertEqual(sc[w - 2, y].style.bg, .role(.selection))
-            XCTAssertNotEqual(sc[1, y + 1].style.bg, .role(.selection))
+            XCTAssertEqual(sc.lines()[6], Self.tableRow("    4 evolution complete  84.00   4.00   104k      2 arch-4", width: w))
+            XCTAssertEqual(sc[1, 6].style.bg, .role(.selection))
+            XCTAssertEqual(sc[w - 2, 6].style.bg, .role(.selection))
+            XCTAssertNotEqual(sc[1, 7].style.bg, .role(.selection))
+            XCTAssertNotEqual(sc[1, 5].style.bg, .role(.selection))
         }
         let (e, _) = Fixture.render(.trials, Snapshot(), width: 80, height: 24)
-        XCTAssertTrue(e.text.contains("no trials yet"))
+        XCTAssertEqual(e.lines()[12], Self.tableRow(String(repeating: " ", count: 32) + "no trials yet", width: 80))
     }
 
     func testTenThousandTrialsStayCheap() {
@@ -255,12 +286,17 @@ final class PaneRenderTests: XCTestCase {
         var st = DashboardState()
         pane.render(into: &c, area: c.bounds, state: &st, table: table)
         XCTAssertEqual(calls, 57, "only the visible rows are formatted")  // 60 - 2 borders - 1 header
-        XCTAssertTrue(c.text.contains("10000"), "follows the tail: the running trial is shown")
+        // Follows the tail: the last finished trial, then the running one on the last row.
+        XCTAssertTrue(c.row(57).hasPrefix("│ 9999 tpe       complete "), c.row(57))
+        XCTAssertEqual(c.row(58), Self.tableRow("10000 evolution running       -      -      -      1 arch-10000", width: 200))
+        let header = "   id strategy  status    acc % lat ms params epochs arch"
+        XCTAssertEqual(c.row(1), "│" + header + String(repeating: " ", count: 198 - header.count - 11) + " 9945/10001│",
+                       "the scroll hint: the first row shown of all rows")
         st.table.selected = 0
         calls = 0
         pane.render(into: &c, area: c.bounds, state: &st, table: table)
         XCTAssertEqual(calls, 57)
-        XCTAssertTrue(c.lines()[2].contains("    0 "))
+        XCTAssertEqual(c.row(2), Self.tableRow("    0 evolution complete  80.00   2.00   100k      2 arch-0", width: 200))
 
         // The whole dashboard, at both sizes, in well under a second (debug build).
         for (w, h) in sizes {
@@ -270,7 +306,8 @@ final class PaneRenderTests: XCTestCase {
             Dashboard(snapshot: s).render(into: &canvas, state: &state)
             let elapsed = Date().timeIntervalSince(start)
             XCTAssertLessThan(elapsed, 0.5, "\(w)x\(h) took \(elapsed)s")
-            XCTAssertTrue(canvas.text.contains("10000/100") || canvas.text.contains("10000"))
+            let bar = canvas.row(h - 1)
+            XCTAssertTrue(bar.hasPrefix(w >= 100 ? " evolution  RUNNING  10000/100 (100%)  best " : " evolution  RUNNING  10000/100  best "), bar)
         }
     }
 

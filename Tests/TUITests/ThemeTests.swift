@@ -10,7 +10,7 @@ final class ThemeTests: XCTestCase {
         let lib = ThemeLibrary(directory: Self.themesDir)
         let names = lib.names()
         for required in ["default", "light", "high-contrast", "mono"] {
-            XCTAssertTrue(names.contains(required), "missing themes/\(required).theme")
+            XCTAssertTrue(names.contains(required), "missing themes/\(required).toml")
         }
         XCTAssertEqual(names.first, "default")
         for n in names {
@@ -49,7 +49,7 @@ final class ThemeTests: XCTestCase {
         XCTAssertEqual(lib.next(after: "nope"), names[0])
         XCTAssertThrowsError(try lib.load("nope")) { e in
             let s = String(describing: e)
-            XCTAssertTrue(s.contains("nope.theme"), s)
+            XCTAssertTrue(s.contains("themes/nope.toml"), s)
             XCTAssertTrue(s.contains("available: default"), s)
         }
         let empty = ThemeLibrary(directory: "/nonexistent-dir")
@@ -60,17 +60,16 @@ final class ThemeTests: XCTestCase {
 
     func testParseFormatDetails() throws {
         let text = """
-        ; a comment
-        # another comment
-        #
-        name = Mine
-        accent = #FF0000   ; trailing comment
-          best=#00ff00
-        background = default
-        series = #010203 , #040506
-        heatmap_low = #000000
+        # a comment
+        #another comment
+        name = "Mine"
+        accent = "#FF0000"   # trailing comment
+          best="#00ff00"
+        background = "default"
+        series = [ "#010203" , "#040506", ]
+        heatmap_low = "#000000"
         """
-        let t = try Theme.parse(text, name: "mine", file: "mine.theme")
+        let t = try Theme.parse(text, name: "mine", file: "mine.toml")
         XCTAssertEqual(t.name, "Mine")
         XCTAssertEqual(t.colors[.accent], .rgb(RGB(255, 0, 0)))
         XCTAssertEqual(t.colors[.best], .rgb(RGB(0, 255, 0)))
@@ -82,49 +81,77 @@ final class ThemeTests: XCTestCase {
         XCTAssertEqual(t.resolve(.series(3), asBackground: false), RGB(4, 5, 6))
         XCTAssertEqual(t.resolve(.heat(255), asBackground: true), t.heatmapHigh)
         XCTAssertEqual(t.resolve(.heat(0), asBackground: true), RGB(0, 0, 0))
+        // A multi-line array, literal strings and "none" for the middle of the gradient.
+        let m = try Theme.parse("series = [\n  '#0a0b0c',  # first\n  \"#0d0e0f\",\n]\nheatmap_mid = \"none\"\n", name: "m")
+        XCTAssertEqual(m.series, [RGB(10, 11, 12), RGB(13, 14, 15)])
+        XCTAssertNil(m.heatmapMid)
+        XCTAssertEqual(m.name, "m", "the name defaults to the file's")
     }
 
     private func parseError(_ text: String) -> ThemeError? {
-        do { _ = try Theme.parse(text, name: "bad", file: "themes/bad.theme"); return nil }
+        do { _ = try Theme.parse(text, name: "bad", file: "themes/bad.toml"); return nil }
         catch let e as ThemeError { return e }
         catch { return nil }
     }
 
     func testUnknownKey() throws {
-        let e = try XCTUnwrap(parseError("; ok\naccent = #112233\nacent = #112233\n"))
-        XCTAssertEqual(e.file, "themes/bad.theme")
+        let e = try XCTUnwrap(parseError("# ok\naccent = \"#112233\"\nacent = \"#112233\"\n"))
+        XCTAssertEqual(e.file, "themes/bad.toml")
         XCTAssertEqual(e.line, 3)
         XCTAssertEqual(e.key, "acent")
-        XCTAssertTrue(e.description.hasPrefix("themes/bad.theme:3: key \"acent\": unknown key"), e.description)
-        XCTAssertTrue(e.description.contains("accepted keys:"))
-        XCTAssertTrue(e.description.contains("accent"))
+        XCTAssertTrue(e.description.hasPrefix("themes/bad.toml:3:"), e.description)
+        XCTAssertTrue(e.description.contains(": key \"acent\": unknown key; accepted keys: name, description, background,"),
+                      e.description)
+        XCTAssertTrue(e.description.contains("heatmap_high"))
+        // A table is not a theme key either.
+        let t = try XCTUnwrap(parseError("accent = \"#112233\"\n[colors]\nbest = \"#000000\"\n"))
+        XCTAssertEqual(t.line, 2)
+        XCTAssertEqual(t.key, "colors")
+        XCTAssertTrue(t.description.contains("unknown key"), t.description)
     }
 
     func testBadHex() throws {
-        let e = try XCTUnwrap(parseError("\n\nbest = #12345\n"))
+        let e = try XCTUnwrap(parseError("\n\nbest = \"#12345\"\n"))
         XCTAssertEqual(e.line, 3)
         XCTAssertEqual(e.key, "best")
-        XCTAssertTrue(e.description.contains("themes/bad.theme:3"), e.description)
-        XCTAssertTrue(e.description.contains("#rrggbb"), e.description)
-        XCTAssertTrue(e.description.contains("\"#12345\""), e.description)
+        XCTAssertEqual(e.description,
+                       "themes/bad.toml:3:8: key \"best\": bad colour \"#12345\"; expected \"#rrggbb\" (a \"#\" and six hex digits, in quotes) or \"default\"")
 
-        let s = try XCTUnwrap(parseError("series = #112233, red\n"))
+        let s = try XCTUnwrap(parseError("series = [\"#112233\", \"red\"]\n"))
         XCTAssertEqual(s.key, "series")
-        XCTAssertTrue(s.description.contains("\"red\""), s.description)
-        XCTAssertNotNil(parseError("heatmap_high = default\n"), "gradients need real colours")
-        XCTAssertNotNil(parseError("title = #gg0000\n"))
+        XCTAssertEqual(s.line, 1)
+        XCTAssertTrue(s.description.contains("bad colour \"red\""), s.description)
+        let notList = try XCTUnwrap(parseError("series = \"#112233\"\n"))
+        XCTAssertTrue(notList.description.contains("expected an array of colours"), notList.description)
+        XCTAssertNotNil(parseError("heatmap_high = \"default\"\n"), "gradients need real colours")
+        XCTAssertNotNil(parseError("title = \"#gg0000\"\n"))
+        let number = try XCTUnwrap(parseError("title = 0x112233\n"))
+        XCTAssertTrue(number.description.contains("bad colour 1122867"), number.description)
+        // The commonest slip: a colour without quotes.
+        let bare = try XCTUnwrap(parseError("name = \"x\"\nbest = #00ff00\n"))
+        XCTAssertEqual(bare.line, 2)
+        XCTAssertEqual(bare.key, "best")
+        XCTAssertTrue(bare.description.hasPrefix("themes/bad.toml:2:8: key \"best\": "), bare.description)
+        XCTAssertTrue(bare.description.hasSuffix("colours are strings in quotes, e.g. best = \"#bb9af7\""), bare.description)
     }
 
     func testOtherErrors() throws {
-        let noEq = try XCTUnwrap(parseError("#comment without space\n"))
+        let noEq = try XCTUnwrap(parseError("accent\n"))
         XCTAssertEqual(noEq.line, 1)
-        XCTAssertTrue(noEq.description.contains("key = value"), noEq.description)
-        let dup = try XCTUnwrap(parseError("best = #000000\nbest = #ffffff\n"))
+        XCTAssertTrue(noEq.description.contains("expected '=' after the key 'accent'"), noEq.description)
+        let dup = try XCTUnwrap(parseError("best = \"#000000\"\nbest = \"#ffffff\"\n"))
         XCTAssertEqual(dup.line, 2)
-        XCTAssertTrue(dup.description.contains("first on line 1"), dup.description)
-        XCTAssertNotNil(parseError("= #000000\n"))
-        XCTAssertThrowsError(try Theme.load(path: "/nonexistent/x.theme")) { e in
-            XCTAssertTrue(String(describing: e).hasPrefix("/nonexistent/x.theme: "))
+        XCTAssertEqual(dup.key, "best")
+        XCTAssertTrue(dup.description.contains("first defined at line 1"), dup.description)
+        let dupCase = try XCTUnwrap(parseError("best = \"#000000\"\nBEST = \"#ffffff\"\n"))
+        XCTAssertEqual(dupCase.line, 2)
+        XCTAssertTrue(dupCase.description.contains("set twice (first on line 1)"), dupCase.description)
+        XCTAssertNotNil(parseError("= \"#000000\"\n"))
+        let name = try XCTUnwrap(parseError("name = 3\n"))
+        XCTAssertEqual(name.key, "name")
+        XCTAssertTrue(name.description.contains("expected a string in quotes, got 3"), name.description)
+        XCTAssertThrowsError(try Theme.load(path: "/nonexistent/x.toml")) { e in
+            XCTAssertTrue(String(describing: e).hasPrefix("/nonexistent/x.toml: "))
         }
     }
 

@@ -1,6 +1,7 @@
 import Engine
 
-/// The whole screen for one snapshot and the UI state: panes, log row, status bar, overlays.
+/// The whole screen for one snapshot and the UI state: panes, log row, status bar, overlays
+/// (help, the strategy and comparison pickers) and the enqueue prompt.
 /// No terminal involved, so every frame can be asserted as text (`Canvas.text`).
 public struct Dashboard {
     public var snapshot: Snapshot
@@ -30,12 +31,17 @@ public struct Dashboard {
             renderPane(kind, into: &canvas, area: rect, state: &state)
         }
         StatusLine(snapshot: snapshot).render(into: &canvas, area: layout.status, state: state)
+        // Overlays cover the panes, never the log row and the status bar.
+        let body = area.splitBottom(layout.status.height).0
         if let picker = state.picker {
-            picker.render(into: &canvas, area: area, current: snapshot.strategy)
+            picker.render(into: &canvas, area: body, current: snapshot.strategy)
+        } else if let picker = state.comparePicker {
+            picker.render(into: &canvas, area: body, current: snapshot.comparison?.study)
         } else if state.showHelp {
             HelpOverlay(title: "Keys", lines: KeyMap.helpLines,
-                        footer: "? or esc closes   theme: \(state.themeName)").render(into: &canvas, area: area)
+                        footer: "? or esc closes   theme: \(state.themeName)").render(into: &canvas, area: body)
         }
+        state.prompt?.render(into: &canvas, area: body)
     }
 
     /// Draws one pane into `area` (its frame included).

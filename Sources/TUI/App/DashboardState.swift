@@ -10,15 +10,24 @@ public struct Flash: Hashable, Sendable {
     }
 }
 
-/// What the screen remembers between frames that the engine does not know: focus, zoom,
-/// overlays, the trial selection, heatmap options, a flash message, and whether we are quitting.
-/// Plain values, so the app redraws only when this or the snapshot changes.
+/// What the screen remembers between frames that the engine does not know: how it is connected
+/// (run, attach, view), focus, zoom, overlays, the prompt, the trial selection, heatmap options,
+/// a flash message, and whether we are quitting. Plain values, so the app redraws only when this
+/// or the snapshot changes. `apply(_:snapshot:now:validate:)` (DashboardActions.swift) turns key
+/// actions into changes and engine commands.
 public struct DashboardState: Hashable, Sendable {
+    /// run: the engine is in this process; attach: keys steer another process's study; view:
+    /// read-only, keys that would change the study are refused.
+    public var mode: ViewMode = .run
     public var focus: PaneKind = .trials
     public var zoomed = false
     public var showHelp = false
     /// The open strategy picker, if any.
     public var picker: StrategyPicker?
+    /// The open comparison picker, if any.
+    public var comparePicker: ComparePicker?
+    /// The open enqueue prompt, if any.
+    public var prompt: LinePrompt?
     /// Selection and scroll of the trials table. No selection: follow the latest trial.
     public var table = TableState()
     /// Data rows the trials table showed last frame (for page up/down).
@@ -37,22 +46,33 @@ public struct DashboardState: Hashable, Sendable {
     /// How long a flash message stays.
     public static let flashSeconds = 4.0
 
-    public init() {}
+    public init(mode: ViewMode = .run) { self.mode = mode }
 
-    /// The keys' meaning right now.
+    /// How the screen is connected for this snapshot: the app's `mode`, or the snapshot's when
+    /// that is more restrictive (run, then attach, then view), so a snapshot built for `view`
+    /// is read-only whatever the app was told.
+    public func connection(_ s: Snapshot) -> ViewMode {
+        func rank(_ m: ViewMode) -> Int { m == .run ? 0 : (m == .attach ? 1 : 2) }
+        return rank(s.mode) > rank(mode) ? s.mode : mode
+    }
+
+    /// The keys' meaning right now (the prompt first, then the pickers, then help).
     public var inputMode: InputMode {
+        if prompt != nil { return .prompt }
         if picker != nil { return .picker }
+        if comparePicker != nil { return .comparePicker }
         if showHelp { return .help }
         return .normal
     }
 
-    /// Rows of the trials table: the finished trials, then the running one.
-    public static func rowCount(_ s: Snapshot) -> Int { s.trials.count + (s.running == nil ? 0 : 1) }
+    /// Rows of the trials table: the finished trials, then the running ones.
+    public static func rowCount(_ s: Snapshot) -> Int { s.trials.count + s.runningTrials.count }
 
-    /// The trial on table row `i` (finished trials first, the running one last).
+    /// The trial on table row `i` (finished trials first, the running ones last).
     public static func row(_ i: Int, in s: Snapshot) -> TrialRow? {
         if i >= 0 && i < s.trials.count { return s.trials[i] }
-        if i == s.trials.count { return s.running }
+        let r = i - s.trials.count
+        if r >= 0 && r < s.runningTrials.count { return s.runningTrials[r] }
         return nil
     }
 
@@ -68,6 +88,9 @@ public struct DashboardState: Hashable, Sendable {
         selectedTrial(in: s) ?? s.running ?? s.trials.last
     }
 
+    /// How many trials one `+` or `-` adds or takes: a tenth of the budget, at least 1.
+    public static func budgetStep(_ s: Snapshot) -> Int { max(1, s.budget / 10) }
+
     /// Drops the flash message once its time is up.
     public mutating func expireFlash(now: Double) {
         if let f = flash, now >= f.until { flash = nil }
@@ -82,106 +105,7 @@ public struct DashboardState: Hashable, Sendable {
         case send(Command)
         case nextTheme
         case redraw
-    }
-
-    /// Applies one key action: changes the UI state and returns the commands for the engine
-    /// (and theme/redraw requests for the app). Pure: `now` is the app's clock in seconds.
-    public mutating func apply(_ action: KeyAction, snapshot s: Snapshot, now: Double = 0) -> [Effect] {
-        if quitting {
-            // Only looking around is left while the engine stops.
-            switch action {
-            case .redraw: return [.redraw]
-            case .toggleHelp: showHelp.toggle(); return []
-            case .back: showHelp = false; picker = nil; return []
-            default: return []
-            }
-        }
-        let count = Self.rowCount(s)
-        switch action {
-        case .togglePause:
-            if s.state == .finished { say("the search has finished", now: now); return [] }
-            say(s.state == .paused ? "resuming" : "pausing at the next batch", now: now)
-            return [.send(.togglePause)]
-        case .move(let d):
-            if focus == .operations {
-                heatmapOffset = max(0, heatmapOffset + d)
-            } else {
-                table.move(by: d, count: count)
-            }
-        case .page(let d):
-            let step = max(1, tableRows - 1) * d
-            if focus == .operations { heatmapOffset = max(0, heatmapOffset + d * 5) } else { table.move(by: step, count: count) }
-        case .selectFirst:
-            table.selectFirst(count: count)
-        case .selectLast:
-            table.selectLast(count: count)
-        case .pruneSelected:
-            guard let row = selectedTrial(in: s), row.status == .running else {
-                say("select the running trial (G or end jumps to it), then x", now: now, warning: true)
-                return []
-            }
-            say("pruning trial #\(row.id)", now: now)
-            return [.send(.prune(trialID: row.id))]
-        case .openStrategyPicker:
-            picker = StrategyPicker(current: s.strategy)
-            showHelp = false
-        case .pickerMove(let d):
-            picker?.move(by: d)
-        case .pickerConfirm:
-            guard let p = picker else { return [] }
-            return pick(p.selected, snapshot: s, now: now)
-        case .pickStrategy(let name):
-            return pick(name, snapshot: s, now: now)
-        case .exportBest:
-            let place = s.storagePath.isEmpty ? "beside the storage file" : "beside \(s.storagePath)"
-            if s.best == nil {
-                say("exporting the best genotype \(place) (no finished trial yet)", now: now)
-            } else {
-                say("exporting the best genotype \(place)", now: now)
-            }
-            return [.send(.exportBest(path: nil))]
-        case .focusNext:
-            focus = focus.next
-        case .focusPrevious:
-            focus = focus.previous
-        case .toggleZoom:
-            zoomed.toggle()
-        case .back:
-            if picker != nil { picker = nil }
-            else if showHelp { showHelp = false }
-            else if zoomed { zoomed = false }
-            else if table.selected != nil { table.selected = nil }
-        case .nextTheme:
-            return [.nextTheme]
-        case .toggleHelp:
-            showHelp.toggle()
-        case .toggleValues:
-            showValues.toggle()
-        case .toggleCell:
-            if s.operations?.reduce == nil {
-                say("only the DARTS space has a reduction cell", now: now)
-            } else {
-                showReduce.toggle()
-            }
-        case .quit:
-            quitting = true
-            showHelp = false
-            picker = nil
-            say("stopping: the engine finishes its current batch", now: now)
-            return [.send(.stop)]
-        case .redraw:
-            return [.redraw]
-        }
-        return []
-    }
-
-    private mutating func pick(_ name: String, snapshot s: Snapshot, now: Double) -> [Effect] {
-        picker = nil
-        if name == s.strategy {
-            say("already searching with \(name)", now: now)
-            return []
-        }
-        say("switching to \(name) at the next batch", now: now)
-        return [.send(.switchStrategy(name))]
+        /// Leave the screen now (attach and view: the study goes on without us).
+        case leave
     }
 }

@@ -1,56 +1,47 @@
-/// The strategy picker overlay (key s): a highlighted list of strategies, moved with the arrows
-/// and taken with enter, or taken at once with its letter.
+/// The strategy picker overlay (key s): the strategies the study's space allows, moved with the
+/// arrows and taken with enter, or taken at once with a letter (r, e, t, d, h).
 public struct StrategyPicker: Hashable, Sendable {
     /// One strategy on offer and the letter that picks it.
     public struct Option: Hashable, Sendable {
-        public var key: Character
+        public var key: Character?
         public var name: String
     }
 
-    public static let options: [Option] = [
-        Option(key: "r", name: "random"), Option(key: "e", name: "evolution"),
-        Option(key: "t", name: "tpe"), Option(key: "d", name: "darts"),
+    /// The letter of each strategy the engine knows.
+    public static let letters: [(key: Character, name: String)] = [
+        ("r", "random"), ("e", "evolution"), ("t", "tpe"), ("d", "darts"), ("h", "hyperband"),
     ]
 
-    /// The strategy a letter picks (r, e, t, d), nil for other keys.
+    /// The strategy a letter names (r, e, t, d, h), nil for other keys; whether the study allows
+    /// it is checked when it is picked.
     public static func strategy(forKey key: Character) -> String? {
-        options.first { $0.key == key }?.name
+        letters.first { $0.key == key }?.name
     }
 
+    public private(set) var options: [Option]
     /// The highlighted row.
-    public var index: Int
+    public private(set) var index: Int
 
-    /// Opens with the current strategy highlighted.
-    public init(current: String) {
-        index = Self.options.firstIndex { $0.name == current } ?? 0
+    /// Opens on `available` (the snapshot's `strategies`), the current strategy highlighted.
+    public init(current: String, available: [String] = ["random", "evolution", "tpe", "darts"]) {
+        let names = available.isEmpty ? [current] : available
+        options = names.map { n in Option(key: Self.letters.first { $0.name == n }?.key, name: n) }
+        index = options.firstIndex { $0.name == current } ?? 0
     }
 
-    public var selected: String { Self.options[index].name }
+    public var selected: String { options[index].name }
 
     public mutating func move(by delta: Int) {
-        let n = Self.options.count
+        let n = options.count
         index = ((index + delta) % n + n) % n
     }
 
     /// Draws the picker centred in `area`; `current` is marked as the running strategy.
     public func render(into canvas: inout Canvas, area: Rect, current: String) {
-        let area = area.intersection(canvas.bounds)
-        guard !area.isEmpty else { return }
-        let lines = Self.options.map { o in
-            "\(o.key)  \(o.name)" + (o.name == current ? "  (now)" : "")
+        let lines = options.map { o in
+            "\(o.key.map(String.init) ?? " ")  \(o.name)" + (o.name == current ? "  (now)" : "")
         }
-        let footer = "enter takes, esc closes"
-        let overlay = HelpOverlay(title: "Strategy", lines: lines, footer: footer)
-        overlay.render(into: &canvas, area: area)
-        // Highlight the chosen row across the overlay's inner width.
-        let frame = overlay.frame(in: area)
-        let inner = frame.inset(by: 1)
-        let y = inner.y + index
-        guard index < lines.count, y < inner.maxY - 2 || (y < inner.maxY && inner.height < 3) else { return }
-        let row = Rect(x: inner.x, y: y, width: inner.width, height: 1).intersection(area)
-        let style = Style(fg: .role(.selectionText), bg: .role(.selection), attrs: .bold)
-        canvas.withClip(row) { c in
-            for x in row.minX..<row.maxX { c.setStyle(x: x, y: y, style) }
-        }
+        ListOverlay(title: "Strategy", lines: lines, footer: "enter takes, esc closes", index: index)
+            .render(into: &canvas, area: area)
     }
 }

@@ -11,39 +11,50 @@ import Darwin
 /// the second restores the terminal and dies with the signal's default action).
 nonisolated(unsafe) private var interruptRequests: Int32 = 0
 
-/// The interactive front end: draws the latest snapshot about ten times a second, turns keys
-/// into UI changes and engine commands, and never waits on the engine.
+/// The interactive front end on the real terminal: the dashboard (`run`) and the study picker
+/// (`pickStudy`). Both open ncurses, handle the signals that would leave the terminal broken,
+/// and give the terminal back before they return. The loops themselves (`DashboardLoop`,
+/// `StudyPicker.run`) work on any `TerminalBackend`.
 public enum TUIApp {
     /// How long one key read waits: the frame period.
-    public static let frameMilliseconds = 100
+    public static let frameMilliseconds = DashboardLoop.frameMilliseconds
 
-    /// Runs the dashboard until the user quits and the engine has stopped.
+    /// How the dashboard loop ended.
+    public enum Exit: Hashable, Sendable {
+        /// q under `run`: `.stop` was sent and the engine has stopped (or the study had finished).
+        case quit
+        /// q under `attach` or `view`: left at once, nothing sent; the study goes on.
+        case detached
+        /// The engine ended by itself (a stop from a signal, a failure) without meeting its budget.
+        case engineEnded
+        /// The frame limit a test asked for was reached.
+        case frameLimit
+    }
+
+    /// Runs the dashboard until the user quits (and, under `run`, the engine has stopped).
     ///
     /// - Parameters:
-    ///   - store: where the engine publishes snapshots and takes commands.
+    ///   - store: where snapshots are published and commands taken (the engine's, or under
+    ///     attach/view the process that builds snapshots from the storage and writes commands to it).
+    ///   - mode: `.run` (q stops the engine), `.attach` (q leaves, the study runs on) or `.view`
+    ///     (read-only: keys that would change the study are refused; q leaves).
     ///   - themes: the themes directory (key T cycles through it); nil: the built-in theme only.
     ///   - themeName: the theme to start with (default: "default").
-    ///   - engineDone: true once the engine thread has finished; must not block.
-    /// - Returns: the exit code (0 after a clean quit).
+    ///   - validateArchitecture: checks an architecture typed at the `a` prompt before it is sent
+    ///     as `.enqueue`: nil when it is valid, else the message the prompt shows.
+    ///   - engineDone: true once the engine (or the snapshot reader) has finished; must not block.
+    /// - Returns: the exit code (0 after a clean quit or detach).
     /// - Throws: `ThemeError` for an unknown theme and `BackendError` when the terminal cannot
     ///   be opened, both before the screen is touched.
-    public static func run(store: StateStore, themes: ThemeLibrary?, themeName: String?,
+    public static func run(store: StateStore, mode: ViewMode = .run, themes: ThemeLibrary?, themeName: String?,
+                           validateArchitecture: @escaping (String) -> String? = { _ in nil },
                            engineDone: @escaping () -> Bool) throws -> Int32 {
-        var currentTheme = themeName ?? "default"
-        let theme: Theme
-        if let lib = themes {
-            theme = try lib.load(currentTheme)
-        } else if currentTheme == "default" {
-            theme = .builtinDefault
-        } else {
-            throw ThemeError(file: "themes/\(currentTheme).theme", line: nil, key: nil,
-                             message: "no themes directory found (looked in $NAS_TUI_THEMES, ./themes and beside the executable); only \"default\" is built in")
-        }
-
+        let name = themeName ?? "default"
+        let theme = try loadTheme(name, from: themes)
         let backend = try NcursesBackend(theme: theme, environment: ProcessInfo.processInfo.environment)
         // Signals nobody else handles restore the terminal before they end the process; signals
         // the caller handles (e.g. SIGINT/SIGTERM turned into a stop command) are left alone:
-        // the engine then stops and the loop below ends because the engine is done.
+        // the engine then stops and the loop ends because the engine is done.
         NcursesBackend.installRestoreHandlers(signals: [SIGTERM, SIGHUP, SIGQUIT].filter(hasDefaultAction))
         interruptRequests = 0
         // Ctrl-C quits like q when nobody else handles SIGINT; a second Ctrl-C forces the exit.
@@ -67,76 +78,41 @@ public enum TUIApp {
             backend.restore()
             if ownInterrupt { signal(SIGINT, SIG_DFL) }
         }
-
-        var state = DashboardState()
-        state.themeName = currentTheme
-        var lastVersion = Int.min
-        var lastSize = Size(width: -1, height: -1)
-        var lastState: DashboardState? = nil
-        var forceDraw = true
-
-        func perform(_ effects: [DashboardState.Effect], now: Double) {
-            for effect in effects {
-                switch effect {
-                case .send(let command):
-                    store.send(command)
-                case .redraw:
-                    backend.invalidate()
-                    forceDraw = true
-                case .nextTheme:
-                    guard let lib = themes else {
-                        state.say("no themes directory (set NAS_TUI_THEMES or run beside themes/)", now: now, warning: true)
-                        continue
-                    }
-                    let next = lib.next(after: currentTheme)
-                    do {
-                        backend.setTheme(try lib.load(next))
-                        currentTheme = next
-                        state.themeName = next
-                        state.say("theme: \(next)", now: now)
-                    } catch {
-                        state.say("\(error)", now: now, warning: true)
-                    }
-                }
-            }
-        }
-
-        while true {
-            let now = monotonicSeconds()
-            state.expireFlash(now: now)
-            let (snapshot, version) = store.take()
-            if (interruptRequests > 0 || watched.received) && !state.quitting {
-                perform(state.apply(.quit, snapshot: snapshot, now: now), now: now)
-            }
-            if state.quitting && (engineDone() || snapshot.state == .finished) { break }
-            // The engine ended without our q (a stop from a signal, or a failure): leave too.
-            // Only a search that met its budget stays on screen until the user quits.
-            if engineDone() && !(snapshot.state == .finished && snapshot.finishedTrials >= snapshot.budget) { break }
-
-            let size = backend.size
-            if forceDraw || version != lastVersion || size != lastSize || state != lastState {
-                var canvas = backend.makeCanvas()
-                Dashboard(snapshot: snapshot).render(into: &canvas, state: &state)
-                backend.draw(canvas)
-                lastVersion = version
-                lastSize = size
-                lastState = state
-                forceDraw = false
-            }
-
-            // Wait up to one frame for a key, then take whatever else is already queued.
-            var key = backend.readKey(timeoutMs: frameMilliseconds)
-            var handled = 0
-            while key != .none && handled < 64 {
-                if let action = KeyMap.action(for: key, mode: state.inputMode) {
-                    let t = monotonicSeconds()
-                    perform(state.apply(action, snapshot: snapshot, now: t), now: t)
-                }
-                handled += 1
-                key = backend.readKey(timeoutMs: 0)
-            }
-        }
+        let loop = DashboardLoop(store: store, backend: backend, mode: mode, themes: themes, themeName: name,
+                                 validate: validateArchitecture, engineDone: engineDone, clock: monotonicSeconds)
+        loop.interrupted = { interruptRequests > 0 || watched.received }
+        _ = loop.run()
         return 0
+    }
+
+    /// Lets the user pick one of `studies` on the real terminal (attach and view without --study):
+    /// a list of name, status, trials and best accuracy; arrows and enter pick, q or esc leave.
+    /// Returns the chosen name, nil when the user left. With one study it returns that one and
+    /// with none nil, without opening the terminal.
+    /// - Throws: `ThemeError` and `BackendError` as `run` does, before the screen is touched.
+    public static func pickStudy(_ studies: [StudySummary], storage: String, themes: ThemeLibrary?,
+                                 themeName: String?) throws -> String? {
+        if studies.count <= 1 { return studies.first?.name }
+        let theme = try loadTheme(themeName ?? "default", from: themes)
+        let backend = try NcursesBackend(theme: theme, environment: ProcessInfo.processInfo.environment)
+        // Until the dashboard takes over, the usual ways out restore the terminal; the handlers
+        // are taken back afterwards so the dashboard (or the caller) can install its own.
+        let restored = [SIGINT, SIGTERM, SIGHUP, SIGQUIT].filter(hasDefaultAction)
+        NcursesBackend.installRestoreHandlers(signals: restored)
+        defer {
+            backend.restore()
+            for s in restored { signal(s, SIG_DFL) }
+        }
+        var picker = StudyPicker(studies: studies, storage: storage)
+        return picker.run(on: backend)
+    }
+
+    /// The theme `name` from `themes`; without a themes directory only "default" (built in) exists.
+    public static func loadTheme(_ name: String, from themes: ThemeLibrary?) throws -> Theme {
+        if let lib = themes { return try lib.load(name) }
+        if name == "default" { return .builtinDefault }
+        throw ThemeError(file: "themes/\(name)\(ThemeLibrary.fileExtension)", line: nil, key: nil,
+                         message: "no themes directory found (looked in $NAS_TUI_THEMES, ./themes and beside the executable); only \"default\" is built in")
     }
 
     /// Whether `sig` still has its default action (no handler, not ignored).

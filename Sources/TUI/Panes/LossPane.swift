@@ -1,8 +1,9 @@
 import Engine
 
-/// Train and validation loss of one trial over its epochs (the selected one, else the running
-/// one, else the last finished), over the recent other trials drawn faint; pruned and failed
-/// trials in their own colours.
+/// Train and validation loss of one trial (the selected one, else the running one, else the last
+/// finished): the training loss at sub-epoch resolution as it is recorded (about 20 points an
+/// epoch), the validation loss per epoch, over the recent other trials drawn faint; pruned and
+/// failed trials in their own colours.
 public struct LossPane: Pane {
     public static let kind = PaneKind.loss
     public var snapshot: Snapshot
@@ -50,9 +51,9 @@ public struct LossPane: Pane {
             n += 1
         }
         series += faint.reversed()
-        if let c = chosen, !c.curve.isEmpty {
-            series.append(.init(name: "train", points: c.curve.map { (x: Double($0.epoch), y: $0.trainLoss) },
-                                style: Self.trainStyle))
+        if let c = chosen {
+            let train = Self.trainPoints(c)
+            if !train.isEmpty { series.append(.init(name: "train", points: train, style: Self.trainStyle)) }
             let val = c.curve.compactMap { p in p.validationLoss.map { (x: Double(p.epoch), y: $0) } }
             if !val.isEmpty { series.append(.init(name: "val", points: val, style: Self.validationStyle)) }
         }
@@ -62,13 +63,19 @@ public struct LossPane: Pane {
         return chart
     }
 
+    /// The training loss to draw: the sub-epoch points when the trial has them (x in fractional
+    /// epochs, so a running one-epoch trial shows a curve), else one point per finished epoch.
+    public static func trainPoints(_ t: TrialRow) -> [(x: Double, y: Double)] {
+        if !t.steps.isEmpty { return t.steps.map { (x: $0.epoch, y: $0.loss) } }
+        return t.curve.map { (x: Double($0.epoch), y: $0.trainLoss) }
+    }
+
     /// The loss range: everything down to the lowest curve, but cut above at 1.5 times the chosen
     /// trial's highest loss, so one diverging trial does not flatten the curve being looked at.
     static func yRange(chosen: TrialRow?, faint: [BrailleChart.Series]) -> ClosedRange<Double>? {
-        guard let c = chosen, !c.curve.isEmpty else { return nil }
-        var own: [Double] = []
+        guard let c = chosen, !c.curve.isEmpty || !c.steps.isEmpty else { return nil }
+        var own: [Double] = trainPoints(c).map(\.y)
         for p in c.curve {
-            own.append(p.trainLoss)
             if let v = p.validationLoss { own.append(v) }
         }
         own = own.filter(\.isFinite)
@@ -78,6 +85,15 @@ public struct LossPane: Pane {
         hi = min(othersHi, hi + max(abs(hi) * 0.5, 0.1))
         if hi <= lo { return nil }
         return lo...hi
+    }
+
+    /// A fractional epoch for the legend: "0.45", "2.5".
+    static func epochText(_ e: Double) -> String {
+        guard e.isFinite else { return "-" }
+        var t = String(format: "%.2f", e)
+        while t.hasSuffix("0") { t.removeLast() }
+        if t.hasSuffix(".") { t.removeLast() }
+        return t
     }
 
     public func render(into canvas: inout Canvas, area: Rect, state: inout DashboardState) {
@@ -94,10 +110,16 @@ public struct LossPane: Pane {
         if inner.height >= 4 {
             var pieces: [(String, Style)] = [("#\(chosen.id)", .role(.title, .bold)),
                                              (chosen.status.rawValue, Self.statusStyle(chosen))]
-            if let last = chosen.curve.last {
-                pieces.append(("train \(Format.value(last.trainLoss))", Self.trainStyle))
-                if let v = last.validationLoss { pieces.append(("val \(Format.value(v))", Self.validationStyle)) }
-                pieces.append(("epoch \(last.epoch)", .role(.dim)))
+            let step = chosen.steps.last
+            let epoch = chosen.curve.last
+            if let train = step?.loss ?? epoch?.trainLoss {
+                pieces.append(("train \(Format.value(train))", Self.trainStyle))
+            }
+            if let v = epoch?.validationLoss { pieces.append(("val \(Format.value(v))", Self.validationStyle)) }
+            if let step, step.epoch > Double(epoch?.epoch ?? 0) {
+                pieces.append(("epoch \(Self.epochText(step.epoch))", .role(.dim)))
+            } else if let epoch {
+                pieces.append(("epoch \(epoch.epoch)", .role(.dim)))
             } else if chosen.status == .running {
                 pieces.append(("first epoch \(Int((snapshot.runningProgress * 100).rounded()))%", .role(.dim)))
             }

@@ -1,8 +1,9 @@
 import Engine
 
-/// Latency (x, ms) against accuracy (y, %) of every finished trial that has both, the Pareto
-/// front joined by a line, the latency target as a dashed vertical line, the best trial and the
-/// selected trial marked on top.
+/// Latency (x, ms; on the tabular device when the snapshot names one, which the title shows)
+/// against accuracy (y, %) of every finished trial that has both, the Pareto front joined by a
+/// line, the latency target as a dashed vertical line, the best trial and the selected trial
+/// marked on top.
 public struct ParetoPane: Pane {
     public static let kind = PaneKind.pareto
     public var snapshot: Snapshot
@@ -63,9 +64,21 @@ public struct ParetoPane: Pane {
         return (chart, complete.count + pruned.count)
     }
 
+    /// "Pareto", or "Pareto (raspi4)" when the latencies are a tabular device's.
+    public static func title(_ s: Snapshot) -> String {
+        guard let d = s.device, !d.isEmpty else { return kind.title }
+        return "\(kind.title) (\(d))"
+    }
+
+    /// What the axes are, naming the device whose latency is shown.
+    public static func subtitle(_ s: Snapshot) -> String {
+        guard let d = s.device, !d.isEmpty else { return "latency ms vs accuracy %" }
+        return "\(d) latency ms vs accuracy %"
+    }
+
     public func render(into canvas: inout Canvas, area: Rect, state: inout DashboardState) {
         let (chart, count) = chart()
-        let inner = PaneFrame(title: Self.kind.title, subtitle: "latency ms vs accuracy %", focused: state.focus == Self.kind)
+        let inner = PaneFrame(title: Self.title(snapshot), subtitle: Self.subtitle(snapshot), focused: state.focus == Self.kind)
             .draw(into: &canvas, area: area)
         guard !inner.isEmpty else { return }
         guard count > 0 else {

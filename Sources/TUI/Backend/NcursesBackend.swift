@@ -15,7 +15,7 @@ public struct BackendError: Error, CustomStringConvertible {
 ///
 /// Use one at a time, from one thread (the UI thread). Typical frame:
 /// `var c = backend.makeCanvas(); ...draw...; backend.draw(c); let k = backend.readKey(timeoutMs: 100)`.
-public final class NcursesBackend {
+public final class NcursesBackend: TerminalBackend {
     public private(set) var theme: Theme
     public private(set) var capability: ColorCapability
     public let glyphs: GlyphSet
@@ -83,9 +83,6 @@ public final class NcursesBackend {
         guard NcursesBackend.active, let w = stdscr else { return Size(width: 0, height: 0) }
         return Size(width: Int(getmaxx(w)), height: Int(getmaxy(w)))
     }
-
-    /// A blank canvas of the terminal's size with this backend's glyphs.
-    public func makeCanvas() -> Canvas { Canvas(size: size, glyphs: glyphs) }
 
     /// Switches colours; the next `draw` repaints every cell.
     public func setTheme(_ t: Theme) {
