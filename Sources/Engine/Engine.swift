@@ -52,6 +52,9 @@ public final class Engine: @unchecked Sendable {
     /// Workers with a live heartbeat, as last counted.
     var liveWorkers = 1
     var comparison: ComparisonCurve?
+    /// The storage's other studies (for the comparison picker), read every few seconds.
+    var otherStudies: [String] = []
+    var lastStudyList = Date.distantPast
     var finished = false
     var waitsForDarts = false
 

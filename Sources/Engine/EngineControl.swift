@@ -27,6 +27,10 @@ extension Engine {
             liveWorkers = max(1, try store.liveWorkers(study: study.id, graceSeconds: Self.heartbeatGraceSeconds).count)
         }
         if liveWorkers > 1 && now.timeIntervalSince(lastSync) >= Self.syncInterval { try syncHistory() }
+        if now.timeIntervalSince(lastStudyList) >= 5 {
+            lastStudyList = now
+            otherStudies = try store.studySummaries().map(\.name).filter { $0 != study.name }
+        }
     }
 
     /// A command from this process: steering goes through the storage; export and comparison
@@ -66,6 +70,12 @@ extension Engine {
     /// An architecture typed by the user, parsed for this study's space (and table).
     func validatedArchitecture(_ text: String) throws -> Genotype {
         try domain.parseArchitecture(text, space: space)
+    }
+
+    /// For the TUI's `a` prompt (any thread: the space and domain never change): nil when the
+    /// architecture would be enqueued, else why not.
+    public func problem(with text: String) -> String? {
+        do { _ = try validatedArchitecture(text); return nil } catch { return "\(error)" }
     }
 
     /// Acts on a command from the study's log (any process's, this one's included).

@@ -28,6 +28,7 @@ extension Engine {
         s.operations = operationWeights()
         s.latencyTarget = settings.latencyTarget
         s.comparison = comparison
+        s.otherStudies = otherStudies
         s.log = Array(log.suffix(20))
         s.storagePath = store.location
         s.dataNote = evaluator.dataNote

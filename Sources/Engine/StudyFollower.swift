@@ -24,6 +24,8 @@ public final class StudyFollower: @unchecked Sendable {
     var lastWorkerCount = Date.distantPast
     var log: [String] = []
     var comparison: ComparisonCurve?
+    var otherStudies: [String] = []
+    var lastStudyList = Date.distantPast
     var lastStrategy: String?
     private let lock = NSLock()
     private var stopped = false
@@ -74,6 +76,10 @@ public final class StudyFollower: @unchecked Sendable {
             lastWorkerCount = Date()
             workers = try store.liveWorkers(study: study.id, graceSeconds: Engine.heartbeatGraceSeconds).count
         }
+        if Date().timeIntervalSince(lastStudyList) >= 5 {
+            lastStudyList = Date()
+            otherStudies = try store.studySummaries().map(\.name).filter { $0 != study.name }
+        }
         publish()
     }
 
@@ -101,6 +107,7 @@ public final class StudyFollower: @unchecked Sendable {
         s.operations = StudyHistory.weights(operationFrequencies(trials: history.leaders, top: StudyHistory.leaderCount), population: false)
         s.latencyTarget = settings.latencyTarget
         s.comparison = comparison
+        s.otherStudies = otherStudies
         s.log = Array(log.suffix(20))
         s.storagePath = store.location
         state.publish(s)

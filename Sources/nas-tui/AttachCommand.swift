@@ -42,13 +42,24 @@ struct FollowedStudyOptions: ParsableArguments {
         do {
             let store = mode == .view ? try StudyOpening.openStore(storage, create: false, readOnly: true)
                                       : try StudyOpening.openStore(storage, create: false)
-            let record = try StudyOpening.resolve(store: store, name: study)
+            var name = study
+            if name == nil {
+                // Several studies and none named: the user picks one from a list.
+                let summaries = try store.studySummaries()
+                if summaries.count > 1 {
+                    guard let picked = try TUIApp.pickStudy(summaries, storage: storage, themes: ThemeLibrary.locate(), themeName: theme)
+                    else { return }
+                    name = picked
+                }
+            }
+            let record = try StudyOpening.resolve(store: store, name: name)
             follower = try StudyFollower(store: store, study: record, mode: mode, state: state)
-        } catch { throw CLIError.usage("\(error)") }
+        } catch let error as CLIError { throw error } catch { throw CLIError.usage("\(error)") }
         let signals = SignalStop(store: state)
         follower.start()
         do {
-            _ = try TUIApp.run(store: state, themes: ThemeLibrary.locate(), themeName: theme, engineDone: { follower.isStopped })
+            _ = try TUIApp.run(store: state, mode: mode, themes: ThemeLibrary.locate(), themeName: theme,
+                               validateArchitecture: follower.problem(with:), engineDone: { follower.isStopped })
         } catch {
             follower.stop()
             throw CLIError.runtime("\(error)")

@@ -100,7 +100,7 @@ struct RunCommand: ParsableCommand {
         let code: Int32
         do {
             code = try TUIApp.run(store: state, mode: .run, themes: ThemeLibrary.locate(), themeName: themeName,
-                                  validateArchitecture: Self.architectureValidator(engine.settings), engineDone: { handle.isFinished })
+                                  validateArchitecture: engine.problem(with:), engineDone: { handle.isFinished })
         } catch {
             state.send(.stop)
             _ = handle.wait()
@@ -111,16 +111,6 @@ struct RunCommand: ParsableCommand {
         if code != 0 { throw ExitCode(code) }
     }
 
-    /// Checks an architecture typed at the TUI's `a` prompt in the study's space: nil when it
-    /// parses, else the parser's message.
-    static func architectureValidator(_ settings: ExperimentSettings) -> (String) -> String? {
-        let space = try? SearchSpace.named(settings.space, channels: settings.networkChannels, layers: settings.networkLayers,
-                                           chainFile: settings.chainConfig)
-        return { text in
-            guard let space else { return nil }
-            do { _ = try space.parse(text); return nil } catch { return "\(error)" }
-        }
-    }
 
     static func defaultStoragePath() -> String {
         let formatter = DateFormatter()
