@@ -10,6 +10,6 @@ struct NasTUICommand: ParsableCommand {
         1 runtime failure, 2 bad usage or bad input.
         """,
         subcommands: [RunCommand.self, ExportCommand.self, InspectCommand.self, ScoreCommand.self,
-                      TrainCommand.self, BenchCommand.self],
+                      TrainCommand.self, PredictCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self)
 }
