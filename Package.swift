@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "NASTests", dependencies: ["NAS", "Config", "Tensor"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "NAS", "Tensor"]),
         .testTarget(name: "ModelExportTests", dependencies: ["ModelExport", "NAS", "Tensor"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Search", "NAS", "Config", "Tensor"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Search", "NAS", "Config", "Tensor", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Engine"]),
         // Runs the built executable: the command-line contract, headless runs, exports.
         .testTarget(name: "EndToEndTests"),

@@ -3,112 +3,156 @@ import NAS
 import Search
 import Tensor
 
-/// Runs a search on its own thread: asks the active strategy for work, trains or looks up each
-/// candidate, stores every finished trial before anything else happens, and publishes snapshots
-/// to the `StateStore`. Commands from the store act at batch boundaries.
+/// One worker of a study: asks the active strategy for work, claims it in the study's storage,
+/// trains or looks it up, and stores every finished trial before anything else happens. It
+/// publishes snapshots to its `StateStore` and follows the study's steering state (running,
+/// paused, budget, strategy) and command log, polled from the storage at batch boundaries, so
+/// any process can steer it. Several engines (processes, hosts) may work on one study.
 public final class Engine: @unchecked Sendable {
     public let settings: ExperimentSettings
-    public let store: StateStore
-    public let storage: StudyStorage
+    /// Where snapshots go and where the in-process TUI's (and signals') commands come from.
+    public let state: StateStore
+    public let store: StudyStore
+    public let study: StudyRecord
+    public let worker: WorkerInfo
     /// Called on the engine thread for headless output.
     public var onEvent: ((EngineEvent) -> Void)?
+    /// Keep serving after the budget is met (the TUI): export and budget commands still act,
+    /// and a raised budget continues the study in this process. Headless runs return instead.
+    public var staysAfterFinish = false
 
     let space: SearchSpace
     let domain: SearchDomain
     let evaluator: TrialEvaluator
+    let hardware: HardwareAwareObjective?
+    /// Judges running trials after each epoch (nil: none); tests may put their own.
+    var pruner: Pruner?
     var history = StudyHistory()
     var strategy: ActiveStrategy
     var generator: SeededGenerator
-    var paused = false
+    /// The study's steering state as last polled.
+    public internal(set) var control: StudyControl
+    var commandCursor: Int64 = 0
+    var historyCursor: Int64 = 0
     var stopRequested = false
-    var pendingSwitch: String?
     var log: [String] = []
     let started = Date()
     var lastPublish = Date.distantPast
+    var lastPoll = Date.distantPast
+    var lastHeartbeat = Date.distantPast
+    var lastSync = Date.distantPast
+    var lastProgressWrite = Date.distantPast
+    /// The trial this worker evaluates, its control and its progress in [0, 1].
     var running: Trial?
+    var runningControl: TrainingControl?
     var runningProgress = 0.0
-    private let doneLock = NSLock()
-    private var finishedFlag = false
+    /// Workers with a live heartbeat, as last counted.
+    var liveWorkers = 1
+    var comparison: ComparisonCurve?
+    var finished = false
 
-    /// Opens (or resumes) the study at `storagePath` and prepares the first strategy. Bad
-    /// settings, data or storage throw before any thread starts. A resumed study keeps its
-    /// stored settings; `budgetOverride` may extend its budget.
-    public init(settings: ExperimentSettings, storagePath: String, resume: Bool, store: StateStore,
-                budgetOverride: Int? = nil) throws {
-        var settings = settings
-        storage = try StudyStorage(path: storagePath, create: !resume)
-        if resume, let saved = try storage.loadSettings() {
-            settings = try ExperimentSettings.decode(saved)
-        }
-        if let budgetOverride { settings.budget = budgetOverride }
+    /// Seconds after which a silent worker counts as lost.
+    public static let heartbeatGraceSeconds = 30.0
+    static let pollInterval = 0.1
+    static let heartbeatInterval = 1.0
+    static let syncInterval = 0.25
+
+    /// Prepares a worker for `study` in `store` (its settings as stored). `seedSalt` separates the
+    /// proposals of several workers (0 for the process that created the study). Bad settings,
+    /// data or storage throw before any thread starts.
+    public init(study: StudyRecord, store: StudyStore, state: StateStore, worker: WorkerInfo = .current(), seedSalt: UInt64 = 0) throws {
+        let settings = try ExperimentSettings.decode(study.settings)
         try settings.validate()
         self.settings = settings
+        self.study = study
         self.store = store
+        self.state = state
+        self.worker = worker
         space = try SearchSpace.named(settings.space, channels: settings.networkChannels, layers: settings.networkLayers,
                                       chainFile: settings.chainConfig)
         if let benchmark = settings.benchmark {
-            let table = try TabularEvaluator(path: benchmark, latencyTarget: settings.latencyTarget)
+            let table = try TabularEvaluator(path: benchmark)
             evaluator = table
             domain = try table.objective.benchmark.domain(space: space)
         } else {
             evaluator = try TrainingEvaluator(space: space, settings: settings)
             domain = SearchDomain(space: space)
         }
-        generator = SeededGenerator(seed: settings.seed)
-        try storage.saveSettings(settings.json)
-        let interrupted = try storage.failInterruptedTrials()
-        for trial in try storage.loadTrials() { history.append(trial) }
+        hardware = try settings.latencyTarget.map { try HardwareAwareObjective(targetMs: $0) }
+        pruner = Self.pruner(for: settings)
+        generator = SeededGenerator(seed: settings.seed ^ seedSalt)
+        control = try store.control(study: study.id)
+        let stored = try store.finishedTrials(study: study.id, after: 0)
+        for trial in stored.trials { history.append(trial) }
+        historyCursor = stored.cursor
         // (A placeholder first: every stored property must be set before a method is called.)
         strategy = .sampler(RandomSearch(domain: domain, history: history.trials))
-        // A resumed study continues with the strategy of its last trial.
-        let first = resume ? (history.trials.last?.strategy ?? settings.strategy) : settings.strategy
-        strategy = try makeStrategy(ExperimentSettings.strategies.contains(first) ? first : settings.strategy)
+        let first = strategies.contains(control.strategy) ? control.strategy : settings.strategy
+        strategy = try makeStrategy(first)
         history.noteSwitch(to: strategy.name)
-        if !interrupted.isEmpty { note("resumed: trial\(interrupted.count == 1 ? "" : "s") \(interrupted.map(String.init).joined(separator: ", ")) had not finished and are marked failed") }
-        if resume { note("resumed \(storagePath): \(history.count) trials stored, budget \(settings.budget)") }
+        if !history.trials.isEmpty { note("study \(study.name): \(history.count) trials stored, budget \(control.budget)") }
         publish(force: true)
     }
 
-    /// Whether `run` has returned.
-    public var isDone: Bool { doneLock.lock(); defer { doneLock.unlock() }; return finishedFlag }
+    /// The strategies this study's space and evaluator allow.
+    public var strategies: [String] {
+        ExperimentSettings.strategies.filter { $0 != "darts" || (settings.space == "darts" && settings.benchmark == nil) }
+    }
 
-    /// Starts `run` on a background thread.
-    @discardableResult
-    public func start(onFinish: @escaping (Result<Bool, Error>) -> Void = { _ in }) -> Thread {
-        let thread = Thread { [self] in
-            let result = Result { try run() }
-            onFinish(result)
-        }
+    /// Starts `run` on a background thread; the handle's `wait()` returns its outcome.
+    public func start() -> EngineHandle {
+        let handle = EngineHandle()
+        let thread = Thread { [self] in handle.complete(Result { try run() }) }
         thread.name = "nas-tui engine"
         thread.stackSize = 8 << 20
         thread.start()
-        return thread
+        return handle
     }
 
-    /// Runs the search on the calling thread until the budget is met or a stop command arrives;
-    /// returns whether it was stopped early.
+    /// Runs the search on the calling thread until the budget is met (and, with
+    /// `staysAfterFinish`, until a stop command) or a stop command arrives.
     @discardableResult
-    public func run() throws -> Bool {
+    public func run() throws -> RunOutcome {
         defer {
-            doneLock.lock(); finishedFlag = true; doneLock.unlock()
+            running = nil
+            try? store.unregister(worker: worker.id, study: study.id)
         }
         prepareLatencyModel()
-        while history.count < settings.budget {
-            applyCommands()
-            if stopRequested { break }
-            if paused { publish(); Thread.sleep(forTimeInterval: 0.05); continue }
-            if let name = pendingSwitch { pendingSwitch = nil; switchStrategy(to: name) }
-            switch strategy {
-            case .sampler(let sampler): try runSampledTrial(sampler)
-            case .darts(let search): try runDartsEpoch(search)
-            }
+        commandCursor = try store.register(worker, study: study.id)
+        let lost = try store.recoverLostTrials(study: study.id, graceSeconds: Self.heartbeatGraceSeconds)
+        if !lost.isEmpty {
+            note("resumed: trial\(lost.count == 1 ? "" : "s") \(lost.map(String.init).joined(separator: ", ")) had not finished: "
+                + "marked failed (not counted) and evaluated again")
         }
-        running = nil
-        let stopped = history.count < settings.budget
-        note(stopped ? "stopped after \(history.count) of \(settings.budget) trials" : "budget of \(settings.budget) trials met")
-        publish(force: true, state: .finished)
-        onEvent?(.done(finished: history.count, best: history.best, stopped: stopped))
-        return stopped
+        try poll(force: true)
+        try syncHistory()
+        var announced = false
+        while !stopRequested {
+            try poll()
+            if stopRequested { break }
+            if control.state == .paused { try waitWhilePaused(); continue }
+            if control.budgetMet {
+                if !announced {
+                    announced = true
+                    if control.state != .finished { try store.setState(.finished, study: study.id); control.state = .finished }
+                    note("budget of \(control.budget) trials met")
+                    finished = true
+                    publish(force: true)
+                }
+                if !staysAfterFinish { break }
+                idle()
+                continue
+            }
+            if announced { announced = false; finished = false; note("budget raised to \(control.budget): continuing") }
+            if control.strategy != strategy.name { switchStrategy(to: control.strategy) }
+            try runNextTrial()
+        }
+        let outcome: RunOutcome = control.budgetMet ? .budgetMet : .stopped
+        if outcome == .stopped { note("stopped after \(control.countedFinished) of \(control.budget) trials") }
+        finished = true
+        publish(force: true)
+        onEvent?(.done(finished: control.countedFinished, best: history.best, stopped: outcome == .stopped))
+        return outcome
     }
 
     /// Loads this machine's latency table for the trials' networks from the cache, profiling it
@@ -134,199 +178,14 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
-    // MARK: trials
-
-    private func nextID() -> Int { (history.trials.last?.id ?? 0) + 1 }
-
-    private func runSampledTrial(_ sampler: SampleStrategy) throws {
-        let genotype: Genotype
-        do { genotype = try sampler.ask(using: &generator) } catch {
-            note("\(sampler.name) could not propose: \(error); switching to random")
-            strategy = .sampler(RandomSearch(domain: domain, history: history.trials))
-            return
-        }
-        var trial = Trial(id: nextID(), genotype: genotype, strategy: sampler.name)
-        if let ranking = sampler as? ZeroCostPreRanking {
-            let scores = ranking.lastScores.map(\.logSynflow).sorted()
-            note(String(format: "pre-ranking for trial %d: best of %d by synflow (ln %.1f, pool median %.1f), scored in %.2f s", trial.id,
-                        scores.count, scores.last ?? .nan, scores.isEmpty ? .nan : scores[scores.count / 2], ranking.lastSeconds))
-        }
-        try storage.begin(trial)
-        running = trial
-        runningProgress = 0
-        publish(force: true)
-        let control = TrainingControl()
-        let epochs = settings.epochs
-        var batches = 0
-        let runningID = trial.id
-        control.betweenBatches = { [unowned self] in
-            batches += 1
-            applyCommands(control: control, runningID: runningID)
-            while paused && !stopRequested && control.stopRequest == nil {
-                publish()
-                Thread.sleep(forTimeInterval: 0.05)
-                applyCommands(control: control, runningID: runningID)
-            }
-            if stopRequested { control.requestStop(reason: "stopped by the user before the trial finished") }
-            if batches % 4 == 0 { publish() }
-        }
-        let pruner = makePruner()
-        let trialID = trial.id
-        let outcome: TrainingOutcome
-        do {
-            outcome = try evaluator.evaluate(&trial, control: control) { [unowned self] report in
-                running?.epochs.append(report)
-                runningProgress = Double(report.epoch) / Double(epochs)
-                if let value = report.validationAccuracy, pruner?.shouldPrune(trialID: trialID, epoch: report.epoch, value: value, history: history.trials) == true {
-                    control.requestStop(reason: "pruned by the \(settings.pruner) pruner at epoch \(report.epoch)")
-                }
-                onEvent?(.progress(trialID: trialID, epoch: report.epoch, epochs: epochs, fraction: runningProgress,
-                                   finished: history.count, budget: settings.budget))
-                publish(force: true)
-            }
-        } catch {
-            trial.status = .failed
-            trial.note = "\(error)"
-            try finish(trial)
-            return
-        }
-        switch outcome {
-        case .completed:
-            trial.status = trial.accuracy == nil ? .failed : .complete
-            if trial.accuracy == nil { trial.note = "no validation accuracy" }
-        case .stopped(let reason):
-            trial.status = reason.hasPrefix("stopped") ? .failed : .pruned
-            trial.note = reason
-            trial.accuracy = trial.epochs.last?.validationAccuracy
-        }
-        try finish(trial)
-    }
-
-    private func runDartsEpoch(_ search: DartsSearch) throws {
-        let id = nextID()
-        running = Trial(id: id, genotype: .darts((try? search.derivedGenotype()) ?? .dartsV2), strategy: "darts")
-        let control = TrainingControl()
-        for step in 0..<search.stepsPerEpoch {
-            applyCommands(control: control, runningID: id)
-            while paused && !stopRequested { publish(); Thread.sleep(forTimeInterval: 0.05); applyCommands(control: control, runningID: id) }
-            if stopRequested || control.stopRequest != nil || search.isFinished { break }
-            _ = try search.step()
-            runningProgress = Double(step + 1) / Double(search.stepsPerEpoch)
-            if step % 2 == 0 { publish() }
-        }
-        if stopRequested { running = nil; return }
-        _ = try search.evaluate()
-        var trial = try search.derivedTrial(id: id)
-        if let reason = control.stopRequest { trial.note = (trial.note ?? "") + "; epoch cut short: \(reason)" }
-        if case .darts = trial.genotype, let model = try? space.build(trial.genotype, inputShape: [search.size.inputChannels, search.weightData.height, search.weightData.width], classes: search.size.classes, generator: &generator) {
-            let cost = try ModelCost.measure(model, input: [search.size.inputChannels, search.weightData.height, search.weightData.width])
-            trial.parameters = cost.parameters
-            trial.flops = cost.flops
-            trial.latencyMs = (try? evaluator.latencyModel?.predict(trial.genotype))
-                ?? (try? LatencyMeasurement.forwardMilliseconds(model, input: [search.size.inputChannels, search.weightData.height, search.weightData.width], runs: 5))
-            trial.fitness = trial.accuracy.map { hardwareAwareFitness(accuracy: $0, latencyMs: trial.latencyMs, target: settings.latencyTarget) }
-        }
-        try storage.begin(trial)
-        try finish(trial)
-        if search.isFinished {
-            note("DARTS finished its epochs; continuing with evolution from the history")
-            switchStrategy(to: "evolution")
-        }
-    }
-
-    /// Stores the trial (one transaction), then tells the strategy, updates the history and publishes.
-    private func finish(_ trial: Trial) throws {
-        try storage.finish(trial)
-        running = nil
-        history.append(trial)
-        if case .sampler(let sampler) = strategy { sampler.tell(trial) }
-        let accuracy = trial.accuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
-        note("trial \(trial.id) \(trial.status.rawValue) \(accuracy) [\(trial.strategy)]\(trial.note.map { trial.status == .complete ? "" : ": \($0)" } ?? "")")
-        onEvent?(.trialFinished(trial, best: history.best, finished: history.count, budget: settings.budget, etaSeconds: eta))
-        publish(force: true)
-    }
-
-    /// The pruner of the settings; tabular trials have no epochs to prune on.
-    private func makePruner() -> Pruner? {
-        guard settings.benchmark == nil, settings.epochs >= 2 else { return nil }
-        switch settings.pruner {
-        case "median": return MedianPruner()
-        case "halving": return try? SuccessiveHalvingPruner()
-        default: return nil
-        }
-    }
-
-    // MARK: strategies and commands
-
-    func makeStrategy(_ name: String) throws -> ActiveStrategy {
-        if name == "darts" {
-            guard case .darts = space, let training = evaluator as? TrainingEvaluator else {
-                throw SearchError("strategy darts needs the darts space and training data (no --benchmark)")
-            }
-            var dartsSettings = DartsSearchSettings()
-            dartsSettings.batchSize = min(settings.batchSize, max(2, training.train.count / 4))
-            dartsSettings.epochs = max(1, settings.budget - history.count)
-            let size = DartsSupernetSize(channels: settings.networkChannels, layers: settings.networkLayers, classes: training.train.classCount,
-                                         inputChannels: training.train.channels)
-            return .darts(try DartsSearch(size: size, settings: dartsSettings, data: training.train, seed: settings.seed &+ UInt64(history.count),
-                                          history: history.trials))
-        }
-        let sampler = try SampleStrategies.make(name, domain: domain, history: history.trials, budget: settings.budget)
-        guard let pool = settings.prerank, pool > 1 else { return .sampler(sampler) }
-        guard let input = evaluator.networkInput else {
-            throw NASError("prerank \(pool): zero-cost pre-ranking builds each candidate's network, and this study's networks (\(settings.benchmark ?? settings.space)) cannot be built here; accepted: training studies and NAS-Bench-201 tables")
-        }
-        note("\(name) proposals pre-ranked: the best by synflow of \(pool) candidates is trained")
-        return .sampler(try ZeroCostPreRanking(sampler, poolSize: pool, inputShape: input.shape, classes: input.classes))
-    }
-
-    private func switchStrategy(to name: String) {
-        guard name != strategy.name else { return }
-        do {
-            if case .darts(let search) = strategy, search.completedSteps > 0, let derived = try? search.derivedTrial(id: nextID()) {
-                try storage.begin(derived)
-                try finish(derived)
-            }
-            strategy = try makeStrategy(name)
-            history.noteSwitch(to: name)
-            note("switched to \(name) with \(history.count) trials of history")
-        } catch {
-            note("cannot switch to \(name): \(error)")
-        }
-    }
-
-    /// Applies queued commands; during a trial, prune and stop act through `control`.
-    func applyCommands(control: TrainingControl? = nil, runningID: Int? = nil) {
-        for command in store.drainCommands() {
-            switch command {
-            case .pause: paused = true; note("paused")
-            case .resume: paused = false; note("resumed")
-            case .togglePause: paused.toggle(); note(paused ? "paused" : "resumed")
-            case .prune(let id):
-                if id == runningID, let control { control.requestStop(reason: "pruned by the user"); paused = false }
-                else { note("trial \(id) is not running; only the running trial can be pruned") }
-            case .switchStrategy(let name):
-                guard ExperimentSettings.strategies.contains(name) else { note("unknown strategy \(name)"); continue }
-                pendingSwitch = name
-                note("switching to \(name) after the running trial")
-                if case .darts = strategy, let control { control.requestStop(reason: "strategy switch") }
-            case .exportBest(let path): exportBest(to: path)
-            case .stop:
-                stopRequested = true
-                control?.requestStop(reason: "stopped by the user before the trial finished")
-            case .enqueue, .changeBudget, .compare:
-                note("\(command) is not supported yet")
-            }
-        }
-    }
-
-    private func exportBest(to path: String?) {
-        guard let best = history.best else { note("export: no complete trial yet"); return }
-        do {
-            let written = try StudyExport.writeBest(best, besideStorage: storage.path, to: path)
-            note("exported trial \(best.id) to \(written.joined(separator: ", "))")
-        } catch {
-            note("export failed: \(error)")
+    /// Reads the trials other workers finished since the last read and tells the strategy.
+    func syncHistory() throws {
+        lastSync = Date()
+        let (trials, cursor) = try store.finishedTrials(study: study.id, after: historyCursor)
+        historyCursor = cursor
+        for trial in trials where !history.ids.contains(trial.id) {
+            history.append(trial)
+            if case .sampler(let sampler) = strategy { sampler.tell(trial) }
         }
     }
 
@@ -337,10 +196,44 @@ public final class Engine: @unchecked Sendable {
     }
 
     var eta: Double? {
-        let done = history.count
+        let done = control.countedFinished
         guard done > 0 else { return nil }
         let elapsed = Date().timeIntervalSince(started)
-        return elapsed / Double(done) * Double(settings.budget - done)
+        return elapsed / Double(done) * Double(max(0, control.budget - done))
+    }
+}
+
+/// How a run ended.
+public enum RunOutcome: Equatable, Sendable {
+    /// The study's budget is met.
+    case budgetMet
+    /// A stop command (q, a signal, another process) ended it first.
+    case stopped
+}
+
+/// A running engine's thread: `wait()` blocks until `run` returns and gives its outcome.
+public final class EngineHandle: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var result: Result<RunOutcome, Error>?
+
+    func complete(_ result: Result<RunOutcome, Error>) {
+        condition.lock()
+        self.result = result
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Whether `run` has returned (never blocks).
+    public var isFinished: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return result != nil
+    }
+
+    /// The run's outcome, or the error that ended it; blocks until then.
+    public func wait() -> Result<RunOutcome, Error> {
+        condition.lock(); defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        return result!
     }
 }
 

@@ -185,7 +185,7 @@ public struct Snapshot: Sendable {
     public var finishedTrials: Int = 0
     public var elapsedSeconds: Double = 0
     public var etaSeconds: Double?
-    /// Finished trials in id order.
+    /// Finished trials in the order they finished (id order for one worker).
     public var trials = TrialRows()
     /// The trials being evaluated (several when workers share the study), with their curves so far.
     public var runningTrials: [TrialRow] = []

@@ -21,6 +21,9 @@ struct StudyHistory {
     private(set) var leaders: [Trial] = []
     static let leaderCount = 10
 
+    /// The ids of `trials`: a worker reading the shared history skips the trials it already has.
+    private(set) var ids: Set<Int> = []
+
     var count: Int { trials.count }
     /// The ids of `frontPoints`.
     var paretoFront: [Int] { frontPoints.map(\.trialID) }
@@ -28,6 +31,7 @@ struct StudyHistory {
     mutating func noteSwitch(to strategy: String) { switches.append((trials.count, strategy)) }
 
     mutating func append(_ trial: Trial) {
+        guard ids.insert(trial.id).inserted else { return }
         trials.append(trial)
         rows.append(Self.row(trial))
         if let f = trial.completedFitness {
@@ -79,7 +83,8 @@ struct StudyHistory {
                  flops: trial.flops, curve: trial.epochs.map {
                      CurvePoint(epoch: $0.epoch, trainLoss: $0.trainLoss, validationLoss: $0.validationLoss,
                                 trainAccuracy: $0.trainAccuracy, validationAccuracy: $0.validationAccuracy)
-                 }, note: trial.note)
+                 }, steps: trial.steps.map { LossPoint(epoch: $0.epoch, loss: $0.loss) }, note: trial.note,
+                 origin: trial.origin?.rawValue, worker: trial.worker)
     }
 }
 

@@ -7,16 +7,14 @@ import Search
 /// latency model profiled on this machine for the benchmark's network and data set.
 final class TabularEvaluator: TrialEvaluator {
     let objective: TabularObjective
-    let latencyTarget: Double?
     let dataNote: String? = nil
     var latencyModel: LatencyModel?
     /// Predicted latencies by architecture, so each is computed once.
     private var predicted: [Genotype: Double] = [:]
 
-    init(path: String, latencyTarget: Double?) throws {
+    init(path: String) throws {
         let benchmark = try TabularBenchmark(contentsOfFile: path)
-        objective = try TabularObjective(benchmark: benchmark, hardware: latencyTarget.map { try HardwareAwareObjective(targetMs: $0) })
-        self.latencyTarget = latencyTarget
+        objective = try TabularObjective(benchmark: benchmark)
     }
 
     /// NAS-Bench-201's networks see 3x32x32 CIFAR images (10 or 100 classes) or 3x16x16
@@ -35,20 +33,20 @@ final class TabularEvaluator: TrialEvaluator {
 
     var candidates: [Genotype] { objective.benchmark.genotypes }
 
-    func evaluate(_ trial: inout Trial, control: TrainingControl, onEpoch: (EpochReport) -> Void) throws -> TrainingOutcome {
-        let result = try objective.evaluate(trial.genotype)
-        trial.accuracy = result.accuracy
-        trial.fitness = result.fitness
-        trial.latencyMs = result.latencyMs
-        if result.latencyMs == nil, let model = latencyModel {
-            let latency = try predicted[trial.genotype] ?? model.predict(trial.genotype)
-            predicted[trial.genotype] = latency
-            trial.latencyMs = latency
-            trial.fitness = hardwareAwareFitness(accuracy: result.accuracy, latencyMs: latency, target: latencyTarget)
-        }
-        trial.parameters = result.parameters
-        trial.flops = result.flops
+    func evaluate(_ trial: inout Trial, control: TrainingControl, progress: TrialProgress) throws -> TrainingOutcome {
+        trial.accuracy = try objective.evaluate(trial.genotype).accuracy
         trial.seconds = 0
         return .completed
+    }
+
+    /// The table's params and FLOPs; its latency, or the latency model's prediction when it has none.
+    func cost(of genotype: Genotype) throws -> TrialCost {
+        let entry = objective.lookup(genotype)
+        var latency = entry?.latencyMs
+        if latency == nil, let model = latencyModel {
+            latency = try predicted[genotype] ?? model.predict(genotype)
+            predicted[genotype] = latency
+        }
+        return TrialCost(parameters: entry?.parameters, flops: entry?.flops, latencyMs: latency)
     }
 }

@@ -3,7 +3,22 @@ import NAS
 import Search
 import Tensor
 
+/// What a trial's network costs: the figures the Pareto pane, the latency target and exports use.
+struct TrialCost: Equatable {
+    var parameters: Int?
+    var flops: Int?
+    var latencyMs: Double?
+}
+
+/// What a trial reports while it is evaluated: epochs as they end, sub-epoch loss points.
+struct TrialProgress {
+    var onEpoch: (EpochReport) -> Void = { _ in }
+    var onLossPoint: (TrainingLossPoint) -> Void = { _ in }
+}
+
 /// How a trial gets its numbers: trained on real data, or looked up in a tabular benchmark.
+/// The engine's trial pipeline asks for the accuracy (`evaluate`) and the cost (`cost`) and
+/// computes the fitness itself, in one place for every kind of trial.
 protocol TrialEvaluator: AnyObject {
     /// A note for the status bar about the data (e.g. Fashion-MNIST missing).
     var dataNote: String? { get }
@@ -14,14 +29,10 @@ protocol TrialEvaluator: AnyObject {
     var needsLatencyModel: Bool { get }
     /// The latency model the engine prepared for `networkInput` (nil until then, or if it failed).
     var latencyModel: LatencyModel? { get set }
-    /// Fills accuracy, latency, size and epochs of `trial`; returns how training ended.
-    func evaluate(_ trial: inout Trial, control: TrainingControl, onEpoch: (EpochReport) -> Void) throws -> TrainingOutcome
-}
-
-/// The seed's hardware-aware fitness: accuracy, divided by (latency/target)^1.5 above the target.
-func hardwareAwareFitness(accuracy: Double, latencyMs: Double?, target: Double?) -> Double {
-    guard let target, let latencyMs, latencyMs > target else { return accuracy }
-    return accuracy / pow(latencyMs / target, 1.5)
+    /// Fills accuracy, epochs, loss points and seconds of `trial`; returns how training ended.
+    func evaluate(_ trial: inout Trial, control: TrainingControl, progress: TrialProgress) throws -> TrainingOutcome
+    /// Parameters, FLOPs and latency of a genotype's network.
+    func cost(of genotype: Genotype) throws -> TrialCost
 }
 
 /// Trains each trial's network on a training subset and scores it on a held-out validation subset.
@@ -51,15 +62,9 @@ final class TrainingEvaluator: TrialEvaluator {
             ? "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist): synthetic data" : nil
     }
 
-    func evaluate(_ trial: inout Trial, control: TrainingControl, onEpoch: (EpochReport) -> Void) throws -> TrainingOutcome {
+    func evaluate(_ trial: inout Trial, control: TrainingControl, progress: TrialProgress) throws -> TrainingOutcome {
         var generator = SeededGenerator(seed: settings.seed &+ UInt64(trial.id) &* 7919)
         let model = try space.build(trial.genotype, inputShape: train.imageShape, classes: train.classCount, generator: &generator)
-        let cost = try ModelCost.measure(model, input: train.imageShape)
-        trial.parameters = cost.parameters
-        trial.flops = cost.flops
-        // Predicted from the profiled table; measured when there is no model.
-        trial.latencyMs = try latencyModel.map { try $0.predict(trial.genotype) }
-            ?? LatencyMeasurement.forwardMilliseconds(model, input: train.imageShape, runs: 5)
         var training = TrainingSettings()
         training.epochs = settings.epochs
         training.batchSize = settings.batchSize
@@ -72,13 +77,25 @@ final class TrainingEvaluator: TrialEvaluator {
             if let decay = chain.weightDecay { training.weightDecay = Float(decay) }
             if let batch = chain.batchSize { training.batchSize = batch }
         }
+        var epochs: [EpochReport] = []
         let result = try Trainer(settings: training).train(model, on: train, validation: validation, control: control) { report in
-            trial.epochs.append(report)
-            onEpoch(report)
+            epochs.append(report)
+            progress.onEpoch(report)
         }
-        trial.accuracy = trial.epochs.last?.validationAccuracy
-        trial.fitness = trial.accuracy.map { hardwareAwareFitness(accuracy: $0, latencyMs: trial.latencyMs, target: settings.latencyTarget) }
+        trial.epochs = epochs
+        trial.accuracy = epochs.last?.validationAccuracy
         trial.seconds = result.seconds
         return result.outcome
+    }
+
+    /// Measured on the network as trials build it (weights do not matter); latency from the
+    /// profiled model, or measured on one thread when there is none.
+    func cost(of genotype: Genotype) throws -> TrialCost {
+        var generator = SeededGenerator(seed: 0)
+        let model = try space.build(genotype, inputShape: train.imageShape, classes: train.classCount, generator: &generator)
+        let measured = try ModelCost.measure(model, input: train.imageShape)
+        let latency = try latencyModel.map { try $0.predict(genotype) }
+            ?? LatencyMeasurement.forwardMilliseconds(model, input: train.imageShape, runs: 5)
+        return TrialCost(parameters: measured.parameters, flops: measured.flops, latencyMs: latency)
     }
 }

@@ -171,3 +171,18 @@ public struct SearchDomain: Sendable {
         }
     }
 }
+
+extension SearchDomain {
+    /// An architecture a user typed or pasted (JSON, a DARTS or an NB201 string), parsed in
+    /// `space` and checked against the domain: a restricted domain (a tabular benchmark's
+    /// cells) accepts only its candidates.
+    public func parseArchitecture(_ text: String, space: SearchSpace) throws -> Genotype {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw SearchError("no architecture given; accepted: a genotype JSON, a DARTS or an NB201 string") }
+        let genotype = try space.parse(trimmed)
+        guard contains(genotype) else {
+            throw SearchError("\(genotype.summary.prefix(80)) is not among the \(summary) this study searches")
+        }
+        return genotype
+    }
+}

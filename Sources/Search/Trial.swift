@@ -8,6 +8,14 @@ public enum TrialStatus: String, Codable, Sendable, CaseIterable {
     public var isFinished: Bool { self != .running }
 }
 
+/// Who asked for a trial besides the strategy.
+public enum TrialOrigin: String, Codable, Sendable {
+    /// An architecture the user enqueued (`a` in the TUI, `nas-tui enqueue`).
+    case user
+    /// A re-run of a trial that a crash or a lost worker interrupted.
+    case retry
+}
+
 /// One evaluated (or evaluating) architecture: what the strategies learn from and what the
 /// engine stores, publishes and exports. Accuracies are fractions in [0, 1].
 public struct Trial: Codable, Sendable, Equatable {
@@ -28,13 +36,23 @@ public struct Trial: Codable, Sendable, Equatable {
     /// Why a trial failed or was pruned.
     public var note: String?
     public var seconds: Double?
+    /// Training loss at sub-epoch resolution (about 20 points an epoch).
+    public var steps: [TrainingLossPoint]
+    /// Nil for the strategy's own proposals.
+    public var origin: TrialOrigin?
+    /// The trial this one evaluates again (after a crash or a lost worker).
+    public var retryOf: Int?
+    /// The worker that evaluates (or evaluated) it.
+    public var worker: String?
 
     public init(id: Int, genotype: Genotype, strategy: String, status: TrialStatus = .running, accuracy: Double? = nil,
                 fitness: Double? = nil, latencyMs: Double? = nil, parameters: Int? = nil, flops: Int? = nil,
-                epochs: [EpochReport] = [], note: String? = nil, seconds: Double? = nil) {
+                epochs: [EpochReport] = [], note: String? = nil, seconds: Double? = nil, steps: [TrainingLossPoint] = [],
+                origin: TrialOrigin? = nil, retryOf: Int? = nil, worker: String? = nil) {
         self.id = id; self.genotype = genotype; self.strategy = strategy; self.status = status
         self.accuracy = accuracy; self.fitness = fitness; self.latencyMs = latencyMs
         self.parameters = parameters; self.flops = flops; self.epochs = epochs; self.note = note; self.seconds = seconds
+        self.steps = steps; self.origin = origin; self.retryOf = retryOf; self.worker = worker
     }
 
     /// The fitness of a complete trial; nil otherwise (pruned and failed trials rank below all).

@@ -2,6 +2,8 @@ import ArgumentParser
 import Engine
 import Foundation
 
+extension StudyExport.Format: ExpressibleByArgument {}
+
 /// `nas-tui export`: the best genotype of a study, or every trial as CSV.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,25 +12,20 @@ struct ExportCommand: ParsableCommand {
         discussion: "csv columns: id, strategy, status, arch, accuracy, latency_ms, params, flops, epochs.")
 
     @Option(help: "SQLite study file.") var storage: String
-    @Option(help: "json, darts, nb201 or csv.") var format: String = "json"
+    @Option(help: "The study (default: the storage's only study, or the one named after the file).") var study: String?
+    @Option(help: "json, darts, nb201 or csv.") var format: StudyExport.Format = .json
     @Option(help: "Output file (default: stdout).") var out: String?
 
-    func validate() throws {
-        guard StudyExport.formats.contains(format) else {
-            throw ValidationError("--format \(format): accepted: \(StudyExport.formats.joined(separator: ", "))")
-        }
-    }
-
     func run() throws {
-        guard FileManager.default.fileExists(atPath: storage) else { throw CLIError.usage("--storage \(storage): no such file") }
         let text: String
         do {
-            let study = try StudyStorage(path: storage, create: false)
-            let trials = try study.loadTrials()
-            if format == "csv" {
+            let store = try StudyOpening.openExisting(storage)
+            let record = try StudyOpening.resolve(store: store, name: study)
+            let trials = try store.allFinishedTrials(study: record.id)
+            if format == .csv {
                 text = StudyExport.csv(trials)
             } else {
-                guard let best = StudyExport.bestTrial(trials) else { throw CLIError.usage("\(storage): no complete trial to export yet") }
+                guard let best = StudyExport.bestTrial(trials) else { throw CLIError.usage("\(storage): study \(record.name) has no complete trial to export yet") }
                 text = try StudyExport.best(best, format: format) + "\n"
             }
         } catch let error as CLIError { throw error } catch { throw CLIError.usage("\(error)") }

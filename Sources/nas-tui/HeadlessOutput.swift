@@ -2,7 +2,8 @@ import Engine
 import Foundation
 import Search
 
-/// Headless progress: human lines on stderr, and with --json the events of DESIGN.md on stdout.
+/// Headless progress: human lines on stderr, and with --json the events of DESIGN.md on stdout,
+/// each an `Encodable` value written by `JSONOutput`.
 final class HeadlessOutput {
     let json: Bool
     private var lastProgress = Date.distantPast
@@ -15,29 +16,20 @@ final class HeadlessOutput {
             let accuracy = trial.accuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
             let bestText = best.flatMap { b in b.accuracy.map { String(format: "best %.2f%% (trial %d)", $0 * 100, b.id) } } ?? "best -"
             err("trial \(trial.id) \(trial.status.rawValue) \(accuracy) [\(trial.strategy)] | \(bestText) | \(finished)/\(budget) | ETA \(Self.duration(eta))")
-            if json {
-                out(jsonLine([("event", "trial"), ("id", trial.id), ("status", trial.status.rawValue), ("strategy", trial.strategy),
-                              ("arch", Self.arch(trial)), ("accuracy", trial.accuracy), ("fitness", trial.fitness),
-                              ("latency_ms", trial.latencyMs), ("params", trial.parameters), ("flops", trial.flops),
-                              ("epochs", trial.epochs.count), ("note", trial.note)]))
-            }
+            if json { out(JSONOutput.line(TrialEvent(trial))) }
         case let .progress(id, epoch, epochs, fraction, finished, budget):
             guard Date().timeIntervalSince(lastProgress) > 1 else { return }
             lastProgress = Date()
             err("trial \(id): epoch \(epoch)/\(epochs) | \(finished)/\(budget) trials")
             if json {
-                out(jsonLine([("event", "progress"), ("trial", id), ("epoch", epoch), ("epochs", epochs), ("fraction", fraction),
-                              ("trials", finished), ("budget", budget)]))
+                out(JSONOutput.line(ProgressEvent(trial: id, epoch: epoch, epochs: epochs, fraction: fraction.finite ?? 0,
+                                                  trials: finished, budget: budget)))
             }
         case .message(let line):
             if !line.hasPrefix("trial ") { err(line) }
         case let .done(finished, best, stopped):
             err("done: \(finished) trials\(stopped ? " (stopped)" : "")" + (best.map { " | best trial \($0.id) \(Self.arch($0))" } ?? ""))
-            if json {
-                let bestJSON = best.map { b in RawJSON(text: jsonLine([("id", b.id), ("arch", Self.arch(b)), ("accuracy", b.accuracy),
-                                                                       ("fitness", b.fitness), ("latency_ms", b.latencyMs)])) }
-                out(jsonLine([("event", "done"), ("trials", finished), ("stopped", stopped), ("best", bestJSON.map { $0 as Any })]))
-            }
+            if json { out(JSONOutput.line(DoneEvent(trials: finished, stopped: stopped, best: best.map(DoneEvent.Best.init)))) }
         }
     }
 
@@ -52,7 +44,66 @@ final class HeadlessOutput {
     }
 
     private func err(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-    private func out(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    private func out(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+}
+
+/// `{"event":"trial",...}`: a trial ended and is stored.
+struct TrialEvent: Encodable {
+    let event = "trial"
+    let id: Int, status: String, strategy: String, arch: String
+    let accuracy: Double?, fitness: Double?, latencyMs: Double?
+    let params: Int?, flops: Int?, epochs: Int, note: String?, origin: String?
+
+    enum CodingKeys: String, CodingKey {
+        case event, id, status, strategy, arch, accuracy, fitness, latencyMs = "latency_ms", params, flops, epochs, note, origin
+    }
+
+    init(_ t: Trial) {
+        id = t.id; status = t.status.rawValue; strategy = t.strategy; arch = HeadlessOutput.arch(t)
+        accuracy = t.accuracy?.finite; fitness = t.fitness?.finite; latencyMs = t.latencyMs?.finite
+        params = t.parameters; flops = t.flops; epochs = t.epochs.count; note = t.note; origin = t.origin?.rawValue
+    }
+
+    /// Unknown values are written as null, so every event has every key.
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(event, forKey: .event); try c.encode(id, forKey: .id); try c.encode(status, forKey: .status)
+        try c.encode(strategy, forKey: .strategy); try c.encode(arch, forKey: .arch); try c.encode(accuracy, forKey: .accuracy)
+        try c.encode(fitness, forKey: .fitness); try c.encode(latencyMs, forKey: .latencyMs); try c.encode(params, forKey: .params)
+        try c.encode(flops, forKey: .flops); try c.encode(epochs, forKey: .epochs); try c.encode(note, forKey: .note)
+        try c.encode(origin, forKey: .origin)
+    }
+}
+
+/// `{"event":"progress",...}`: the running trial went on.
+struct ProgressEvent: Encodable {
+    let event = "progress"
+    let trial: Int, epoch: Int, epochs: Int, fraction: Double, trials: Int, budget: Int
+}
+
+/// `{"event":"done","trials":N,"best":{...}}`: the last line.
+struct DoneEvent: Encodable {
+    struct Best: Encodable {
+        let id: Int, arch: String, accuracy: Double?, fitness: Double?, latencyMs: Double?
+        enum CodingKeys: String, CodingKey { case id, arch, accuracy, fitness, latencyMs = "latency_ms" }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id); try c.encode(arch, forKey: .arch); try c.encode(accuracy, forKey: .accuracy)
+            try c.encode(fitness, forKey: .fitness); try c.encode(latencyMs, forKey: .latencyMs)
+        }
+        init(_ t: Trial) {
+            id = t.id; arch = HeadlessOutput.arch(t); accuracy = t.accuracy?.finite; fitness = t.fitness?.finite; latencyMs = t.latencyMs?.finite
+        }
+    }
+    let event = "done"
+    let trials: Int, stopped: Bool, best: Best?
+
+    enum CodingKeys: String, CodingKey { case event, trials, stopped, best }
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(event, forKey: .event)
+        try c.encode(trials, forKey: .trials)
+        try c.encode(stopped, forKey: .stopped)
+        try c.encode(best, forKey: .best)
     }
 }

@@ -30,7 +30,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("latency-target"), help: "Latency target in milliseconds (fitness is penalised above it).") var latencyTarget: Double?
     @Option(help: "TOML file setting any option (top level or [experiment]); flags override it.") var config: String?
     @Option(help: "SQLite study file (default: runs/<timestamp>.db).") var storage: String?
-    @Flag(help: "Continue the study in --storage with its settings.") var resume = false
+    @Option(help: "The study's name in the storage (default: the storage file's name without extension).") var study: String?
+    @Flag(help: "Continue the study (--study, or the storage's default one) with its stored settings.") var resume = false
     @Option(help: "Theme name from themes/ (default, light, high-contrast, mono).") var theme: String?
     @Flag(help: "No TUI: progress lines on stderr.") var headless = false
     @Flag(help: "With --headless: one JSON event per line on stdout.") var json = false
@@ -50,68 +51,54 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         if let threads { ThreadConfig.set(threads) }
-        var settings = ExperimentSettings()
-        var storagePath = storage
-        var themeName = theme
-        if let config {
-            let document: TOMLDocument
-            do {
-                document = try TOMLDocument(contentsOfFile: config)
-                let extra = try settings.apply(config: document)
-                storagePath = storagePath ?? extra.storage
-                themeName = themeName ?? extra.theme
-            } catch { throw CLIError.usage("\(error)") }
-        }
-        if let space { settings.space = space }
-        if let strategy { settings.strategy = strategy }
-        if let dataset { settings.dataset = dataset }
-        if let benchmark { settings.benchmark = benchmark }
-        if let budget { settings.budget = budget }
-        if let epochs { settings.epochs = epochs }
-        if let seed { settings.seed = seed }
-        if let latencyTarget { settings.latencyTarget = latencyTarget }
-        if let channels { settings.channels = channels }
-        if let layers { settings.layers = layers }
-        if let trainLimit { settings.trainLimit = trainLimit }
-        if let validationLimit { settings.validationLimit = validationLimit }
-        if let pruner { settings.pruner = pruner }
-        if let prerank { settings.prerank = prerank }
-        let path = storagePath ?? Self.defaultStoragePath()
-        let store = StateStore()
+        var overrides = ExperimentOverrides()
+        overrides.space = space; overrides.strategy = strategy; overrides.dataset = dataset; overrides.benchmark = benchmark
+        overrides.budget = budget; overrides.epochs = epochs; overrides.seed = seed; overrides.latencyTarget = latencyTarget
+        overrides.channels = channels; overrides.layers = layers; overrides.trainLimit = trainLimit
+        overrides.validationLimit = validationLimit; overrides.pruner = pruner; overrides.prerank = prerank
+        overrides.storage = storage; overrides.theme = theme
+        let experiment: ResolvedExperiment
+        do {
+            experiment = try ExperimentSettings.resolve(config: try config.map { try TOMLDocument(contentsOfFile: $0) }, overrides: overrides)
+        } catch { throw CLIError.usage("\(error)") }
+        let settings = experiment.settings
+        let themeName = experiment.theme
+        let path = experiment.storage ?? Self.defaultStoragePath()
+        let state = StateStore()
         let engine: Engine
         do {
-            if !resume { try settings.validate() }
-            engine = try Engine(settings: settings, storagePath: path, resume: resume, store: store,
-                                budgetOverride: resume ? budget : nil)
-        } catch let error as StudyStorage.StorageError {
-            throw CLIError.usage(error.description)
+            let store = try StudyOpening.openStore(path, create: !resume)
+            let name = study ?? StudyOpening.defaultName(for: store)
+            let record = try StudyOpening.prepareRun(store: store, name: name, settings: settings, resume: resume,
+                                                     budgetOverride: resume ? budget : nil)
+            engine = try Engine(study: record, store: store, state: state)
         } catch let error as CLIError {
             throw error
         } catch {
             throw CLIError.usage("\(error)")
         }
-        let signals = SignalStop(store: store)
+        let signals = SignalStop(store: state)
+        let where_ = "study \(engine.study.name) in \(path)"
         if headless {
             let output = HeadlessOutput(json: json)
             engine.onEvent = output.handle
-            FileHandle.standardError.write(Data("nas-tui: \(engine.settings.strategy) on \(engine.settings.space), budget \(engine.settings.budget), study \(path)\n".utf8))
-            let stopped: Bool
-            do { stopped = try engine.run() } catch { throw CLIError.runtime("\(error)") }
-            if stopped, let signal = signals.received { throw ExitCode(128 + signal) }
+            FileHandle.standardError.write(Data("nas-tui: \(engine.settings.strategy) on \(engine.settings.space), budget \(engine.control.budget), \(where_)\n".utf8))
+            let outcome: RunOutcome
+            do { outcome = try engine.run() } catch { throw CLIError.runtime("\(error); the \(where_) keeps every finished trial") }
+            if outcome == .stopped, let signal = signals.received { throw ExitCode(128 + signal) }
             return
         }
-        var engineError: Error?
-        engine.start { result in if case .failure(let error) = result { engineError = error } }
+        engine.staysAfterFinish = true
+        let handle = engine.start()
         let code: Int32
         do {
-            code = try TUIApp.run(store: store, themes: ThemeLibrary.locate(), themeName: themeName, engineDone: { engine.isDone })
+            code = try TUIApp.run(store: state, themes: ThemeLibrary.locate(), themeName: themeName, engineDone: { handle.isFinished })
         } catch {
-            store.send(.stop)
-            while !engine.isDone { Thread.sleep(forTimeInterval: 0.05) }
-            throw CLIError.runtime("\(error); the study is safe in \(path) (continue with --headless, or --resume)")
+            state.send(.stop)
+            _ = handle.wait()
+            throw CLIError.runtime("\(error); the \(where_) is safe (continue with --headless, or --resume)")
         }
-        while !engine.isDone { Thread.sleep(forTimeInterval: 0.05) }
-        if let engineError { throw CLIError.runtime("\(engineError)") }
+        if case .failure(let error) = handle.wait() { throw CLIError.runtime("\(error); the \(where_) keeps every finished trial") }
         if let signal = signals.received { throw ExitCode(128 + signal) }
         if code != 0 { throw ExitCode(code) }
     }

@@ -7,11 +7,8 @@ import Search
 /// Commands act within one training step; the store stays consistent while a reader hammers it.
 final class EngineCommandTests: XCTestCase {
     func testPausePruneAndSwitchTakeEffect() throws {
-        let directory = try EngineTestSupport.temporaryDirectory()
-        let store = StateStore()
-        let engine = try Engine(settings: EngineTestSupport.trainingSettings(budget: 3, epochs: 3), storagePath: directory + "/study.db",
-                                resume: false, store: store)
-        engine.start()
+        let (engine, store, _) = try EngineTestSupport.engine(EngineTestSupport.trainingSettings(budget: 3, epochs: 3))
+        let handle = engine.start()
         XCTAssertTrue(EngineTestSupport.wait(timeout: 30) { store.snapshot.running != nil })
         let runningID = store.snapshot.running!.id
 
@@ -29,19 +26,23 @@ final class EngineCommandTests: XCTestCase {
         let pruned = store.snapshot.trials.first { $0.id == runningID }!
         XCTAssertEqual(pruned.status, .pruned)
         XCTAssertEqual(pruned.note, "pruned by the user")
+        // Pruning does not resume a paused study: the next trial waits for p.
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertEqual(store.snapshot.state, .paused)
+        XCTAssertNil(store.snapshot.running)
+        store.send(.resume)
 
         XCTAssertTrue(EngineTestSupport.wait(timeout: 30) { store.snapshot.running.map { $0.id != runningID } ?? false })
         XCTAssertEqual(store.snapshot.running?.strategy, "evolution", "the next proposal comes from the new strategy")
         store.send(.stop)
-        XCTAssertTrue(EngineTestSupport.wait(timeout: 30) { engine.isDone })
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 30) { handle.isFinished })
         XCTAssertEqual(store.snapshot.state, .finished)
     }
 
     func testReaderTakesSnapshotsWhileTheEngineRunsAndCommandsArrive() throws {
         let directory = try EngineTestSupport.temporaryDirectory()
-        let store = StateStore()
-        let engine = try Engine(settings: EngineTestSupport.tabularSettings(budget: 400, strategy: "evolution"),
-                                storagePath: directory + "/study.db", resume: false, store: store)
+        let (engine, store, _) = try EngineTestSupport.engine(EngineTestSupport.tabularSettings(budget: 400, strategy: "evolution"))
+        let handle = engine.start()
         let reading = DispatchGroup()
         /// Written by the reader thread only, read after it has left `reading`.
         final class Tally: @unchecked Sendable { var taken = 0, neverShrank = true }
@@ -49,7 +50,7 @@ final class EngineCommandTests: XCTestCase {
         reading.enter()
         Thread {
             var seen = 0
-            while !engine.isDone {
+            while !handle.isFinished {
                 let (snapshot, _) = store.take()
                 if snapshot.trials.count < seen { tally.neverShrank = false }
                 seen = snapshot.trials.count
@@ -58,7 +59,6 @@ final class EngineCommandTests: XCTestCase {
             }
             reading.leave()
         }.start()
-        engine.start()
         // Once evolution has run a few trials (after the latency table is loaded or profiled),
         // pause, switch twice, resume and export while the reader keeps taking snapshots.
         XCTAssertTrue(EngineTestSupport.wait(timeout: 60) { store.snapshot.finishedTrials >= 10 })
@@ -68,7 +68,7 @@ final class EngineCommandTests: XCTestCase {
             store.send(command)
             Thread.sleep(forTimeInterval: 0.05)
         }
-        XCTAssertTrue(EngineTestSupport.wait(timeout: 120) { engine.isDone })
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 120) { handle.isFinished })
         reading.wait()
         XCTAssertGreaterThan(tally.taken, 10)
         XCTAssertTrue(tally.neverShrank, "a later snapshot never holds fewer trials")

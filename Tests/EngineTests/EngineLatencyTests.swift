@@ -8,11 +8,9 @@ import Search
 /// benchmark has no latency column, so the Pareto front and the latency target work there too.
 final class EngineLatencyTests: XCTestCase {
     func testTabularTrialsWithoutALatencyColumnGetPredictedLatency() throws {
-        let directory = try EngineTestSupport.temporaryDirectory()
-        let store = StateStore()
         var settings = EngineTestSupport.tabularSettings(budget: 30)
         settings.latencyTarget = 0.001  // below every network: every fitness is penalised
-        let engine = try Engine(settings: settings, storagePath: directory + "/study.db", resume: false, store: store)
+        let (engine, store, _) = try EngineTestSupport.engine(settings)
         try engine.run()
 
         let snapshot = store.snapshot
@@ -36,10 +34,7 @@ final class EngineLatencyTests: XCTestCase {
 /// Training trials take their latency from the latency model, not from a measurement.
 final class EngineTrainingLatencyTests: XCTestCase {
     func testTrainingTrialLatencyIsTheModelsPrediction() throws {
-        let directory = try EngineTestSupport.temporaryDirectory()
-        let store = StateStore()
-        let engine = try Engine(settings: EngineTestSupport.trainingSettings(budget: 2, epochs: 1), storagePath: directory + "/study.db",
-                                resume: false, store: store)
+        let (engine, _, _) = try EngineTestSupport.engine(EngineTestSupport.trainingSettings(budget: 2, epochs: 1))
         try engine.run()
         let model = try XCTUnwrap(engine.evaluator.latencyModel)
         XCTAssertEqual(model.signature, "darts C=4 L=3 input=1x12x12 classes=10")
@@ -52,11 +47,9 @@ final class EngineTrainingLatencyTests: XCTestCase {
 /// `prerank` wraps the study's strategy in zero-cost pre-ranking.
 final class EnginePreRankingTests: XCTestCase {
     func testPreRankedTabularStudyRunsAndSaysSo() throws {
-        let directory = try EngineTestSupport.temporaryDirectory()
-        let store = StateStore()
         var settings = EngineTestSupport.tabularSettings(budget: 5)
         settings.prerank = 4
-        let engine = try Engine(settings: settings, storagePath: directory + "/study.db", resume: false, store: store)
+        let (engine, store, _) = try EngineTestSupport.engine(settings)
         XCTAssertTrue(store.snapshot.log.contains { $0.contains("pre-ranked: the best by synflow of 4 candidates") }, "\(store.snapshot.log)")
         try engine.run()
         XCTAssertTrue(store.snapshot.log.contains { $0.hasPrefix("pre-ranking for trial 5: best of 4 by synflow") }, "\(store.snapshot.log)")

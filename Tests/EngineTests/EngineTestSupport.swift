@@ -12,6 +12,15 @@ enum EngineTestSupport {
             .appendingPathComponent("../../demo/benchmarks/nb201_cifar10_subset.csv").standardized.path
     }
 
+    /// An engine on a fresh in-memory study (or on `store`) named `name`, with its state store.
+    static func engine(_ settings: ExperimentSettings, store: StudyStore? = nil, name: String = "test") throws
+        -> (engine: Engine, state: StateStore, store: StudyStore) {
+        let studies = try store ?? SQLiteStudyStore()
+        let record = try StudyOpening.prepareRun(store: studies, name: name, settings: settings, resume: false)
+        let state = StateStore()
+        return (try Engine(study: record, store: studies, state: state), state, studies)
+    }
+
     static func temporaryDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "nas-tui-engine-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -49,10 +49,10 @@ final class TrainerTests: XCTestCase {
         let control = TrainingControl()
         control.betweenBatches = {
             batches += 1
-            if batches == 5 { control.requestStop(reason: "pruned") }
+            if batches == 5 { control.requestStop(.prunedByUser) }
         }
         let result = try Trainer(settings: settings).train(model(classes: 4), on: data.train, validation: nil, control: control)
-        XCTAssertEqual(result.outcome, .stopped(reason: "pruned"))
+        XCTAssertEqual(result.outcome, .stopped(reason: .prunedByUser))
         XCTAssertEqual(batches, 5)
         XCTAssertTrue(result.epochs.isEmpty)
     }

@@ -23,7 +23,7 @@ public struct EpochReport: Codable, Sendable, Equatable {
 public enum TrainingOutcome: Equatable, Sendable {
     case completed
     /// Stopped at a batch boundary by `TrainingControl.requestStop`.
-    case stopped(reason: String)
+    case stopped(reason: StopReason)
 }
 
 /// The record of a training run.

@@ -5,7 +5,7 @@ import Foundation
 /// (the engine blocks there while paused).
 public final class TrainingControl: @unchecked Sendable {
     private let lock = NSLock()
-    private var stopReason: String?
+    private var stopReason: StopReason?
 
     /// Called on the training thread between batches.
     public var betweenBatches: (() -> Void)?
@@ -13,13 +13,13 @@ public final class TrainingControl: @unchecked Sendable {
     public init(betweenBatches: (() -> Void)? = nil) { self.betweenBatches = betweenBatches }
 
     /// Asks the run to stop at the next batch boundary.
-    public func requestStop(reason: String) {
+    public func requestStop(_ reason: StopReason) {
         lock.lock(); defer { lock.unlock() }
         if stopReason == nil { stopReason = reason }
     }
 
     /// The reason given to `requestStop`, once asked.
-    public var stopRequest: String? {
+    public var stopRequest: StopReason? {
         lock.lock(); defer { lock.unlock() }
         return stopReason
     }

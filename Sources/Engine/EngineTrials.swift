@@ -1,0 +1,211 @@
+import Foundation
+import NAS
+import Search
+import Tensor
+
+/// The one trial pipeline: claim the work in the storage, evaluate it (train, look up, or one
+/// DARTS supernet epoch), measure its cost, compute its fitness, map how it ended to a status,
+/// store it, tell the strategy. Sampled and DARTS trials differ only in how they are evaluated.
+extension Engine {
+    /// Proposes, claims and evaluates the next trial; waits when others hold the last of the budget.
+    func runNextTrial() throws {
+        let proposal: TrialProposal
+        switch strategy {
+        case .sampler(let sampler):
+            do { proposal = TrialProposal(genotype: try sampler.ask(using: &generator), strategy: sampler.name) } catch {
+                note("\(sampler.name) could not propose: \(error); switching to random")
+                try store.send(.switchStrategy("random"), study: study.id, issuer: worker.id)
+                try poll(force: true)
+                return
+            }
+        case .darts(let search):
+            proposal = TrialProposal(genotype: .darts((try? search.derivedGenotype()) ?? .dartsV2), strategy: DartsSearch.strategyName)
+        }
+        switch try store.claim(study: study.id, worker: worker.id, proposal: proposal) {
+        case .budgetTaken(let othersRunning):
+            // Others still evaluate the last trials of the budget (or a retry waits for them).
+            if othersRunning > 0 { idle() }
+            try poll(force: true)
+            try syncHistory()
+        case .trial(let trial):
+            logPreRanking(trial)
+            if case .darts(let search) = strategy, trial.origin == nil {
+                try evaluate(trial) { trial, control in try self.runDartsEpoch(search, trial: &trial, control: control) }
+                if search.isFinished {
+                    note("DARTS finished its epochs; continuing with evolution from the history")
+                    try store.send(.switchStrategy("evolution"), study: study.id, issuer: worker.id)
+                }
+            } else {
+                try evaluate(trial) { trial, control in
+                    try self.evaluator.evaluate(&trial, control: control, progress: self.progress(of: trial.id, control: control))
+                }
+            }
+        }
+    }
+
+    /// Evaluates a claimed trial with `body`, then scores and stores it.
+    private func evaluate(_ claimed: Trial, _ body: (inout Trial, TrainingControl) throws -> TrainingOutcome) throws {
+        var trial = claimed
+        let control = TrainingControl()
+        control.betweenBatches = { [unowned self] in
+            do { try batchBoundary(control) } catch { control.requestStop(.stoppedByUser); note("storage unreachable: \(error)") }
+        }
+        running = trial
+        runningControl = control
+        runningProgress = 0
+        publish(force: true)
+        defer { running = nil; runningControl = nil }
+        let outcome: TrainingOutcome
+        do {
+            outcome = try body(&trial, control)
+        } catch {
+            trial.status = .failed
+            trial.note = "\(error)"
+            try store(trial)
+            return
+        }
+        switch outcome {
+        case .completed:
+            trial.status = trial.accuracy == nil ? .failed : .complete
+            if trial.accuracy == nil { trial.note = "no validation accuracy" }
+        case .stopped(let reason):
+            switch reason {
+            case .prunedByUser, .prunedByPruner:
+                trial.status = .pruned
+                trial.note = reason.description
+                trial.accuracy = trial.epochs.last?.validationAccuracy
+            case .stoppedByUser:
+                // Not the architecture's fault: it does not count and runs again when the study goes on.
+                try store.interrupt(trialID: trial.id, study: study.id, note: reason.description)
+                note("trial \(trial.id) interrupted; it is evaluated again when the study continues")
+                return
+            case .strategySwitch:
+                trial.status = trial.accuracy == nil ? .failed : .complete
+                trial.note = [trial.note, "epoch \(reason)"].compactMap { $0 }.joined(separator: "; ")
+            }
+        }
+        if trial.status != .failed {
+            do {
+                let cost = try evaluator.cost(of: trial.genotype)
+                trial.parameters = cost.parameters
+                trial.flops = cost.flops
+                trial.latencyMs = cost.latencyMs
+            } catch {
+                note("trial \(trial.id): cost not measured: \(error)")
+            }
+        }
+        trial.fitness = trial.accuracy.map { hardware?.fitness(accuracy: $0, latencyMs: trial.latencyMs) ?? $0 }
+        try store(trial)
+    }
+
+    /// Stores a finished trial (one transaction), then tells the strategy, updates the history and publishes.
+    private func store(_ trial: Trial) throws {
+        do { try store.finish(trial, study: study.id) } catch StoreError.trialTaken {
+            note("trial \(trial.id) was given up by the study while it ran here (no heartbeat in time); its result is dropped")
+            return
+        }
+        history.append(trial)
+        if case .sampler(let sampler) = strategy { sampler.tell(trial) }
+        let accuracy = trial.accuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
+        note("trial \(trial.id) \(trial.status.rawValue) \(accuracy) [\(trial.strategy)]\(trial.note.map { trial.status == .complete ? "" : ": \($0)" } ?? "")")
+        control.countedFinished += 1
+        onEvent?(.trialFinished(trial, best: history.best, finished: control.countedFinished, budget: control.budget, etaSeconds: eta))
+        publish(force: true)
+    }
+
+    /// The running trial's epoch and loss-point reports: curves for the screen and the storage,
+    /// the pruner's judgement, headless progress.
+    private func progress(of trialID: Int, control: TrainingControl) -> TrialProgress {
+        let pruner = self.pruner
+        let epochs = settings.epochs
+        return TrialProgress(
+            onEpoch: { [unowned self] report in
+                running?.epochs.append(report)
+                runningProgress = Double(report.epoch) / Double(epochs)
+                if let pruner, let value = report.validationAccuracy,
+                   pruner.shouldPrune(trialID: trialID, epoch: report.epoch, value: value, history: history.trials) {
+                    control.requestStop(.prunedByPruner(name: pruner.name, epoch: report.epoch))
+                }
+                onEvent?(.progress(trialID: trialID, epoch: report.epoch, epochs: epochs, fraction: runningProgress,
+                                   finished: self.control.countedFinished, budget: self.control.budget))
+                writeProgressIfDue(force: true)
+                publish(force: true)
+            },
+            onLossPoint: { [unowned self] point in
+                running?.steps.append(point)
+                runningProgress = point.epoch / Double(epochs)
+            })
+    }
+
+    /// One supernet epoch of DARTS (cut short by a switch or prune), then its derived genotype.
+    private func runDartsEpoch(_ search: DartsSearch, trial: inout Trial, control: TrainingControl) throws -> TrainingOutcome {
+        for step in 0..<search.stepsPerEpoch {
+            control.betweenBatches?()
+            if control.stopRequest != nil || search.isFinished { break }
+            _ = try search.step()
+            runningProgress = Double(step + 1) / Double(search.stepsPerEpoch)
+        }
+        if let reason = control.stopRequest, reason != .strategySwitch { return .stopped(reason: reason) }
+        _ = try search.evaluate()
+        let derived = try search.derivedTrial(id: trial.id)
+        trial.genotype = derived.genotype
+        trial.accuracy = derived.accuracy
+        trial.note = derived.note
+        trial.seconds = derived.seconds
+        return control.stopRequest.map { .stopped(reason: $0) } ?? .completed
+    }
+
+    private func logPreRanking(_ trial: Trial) {
+        guard trial.origin == nil, case .sampler(let sampler) = strategy, let ranking = sampler as? ZeroCostPreRanking else { return }
+        let scores = ranking.lastScores.map(\.logSynflow).sorted()
+        note(String(format: "pre-ranking for trial %d: best of %d by synflow (ln %.1f, pool median %.1f), scored in %.2f s", trial.id,
+                    scores.count, scores.last ?? .nan, scores.isEmpty ? .nan : scores[scores.count / 2], ranking.lastSeconds))
+    }
+
+    /// The pruner of the settings; tabular trials have no epochs to prune on.
+    static func pruner(for settings: ExperimentSettings) -> Pruner? {
+        guard settings.benchmark == nil, settings.epochs >= 2 else { return nil }
+        switch settings.pruner {
+        case "median": return MedianPruner()
+        case "halving": return try? SuccessiveHalvingPruner()
+        default: return nil
+        }
+    }
+
+    // MARK: strategies
+
+    func makeStrategy(_ name: String) throws -> ActiveStrategy {
+        if name == "darts" {
+            guard case .darts = space, let training = evaluator as? TrainingEvaluator else {
+                throw SearchError("strategy darts needs the darts space and training data (no --benchmark)")
+            }
+            var dartsSettings = DartsSearchSettings()
+            dartsSettings.batchSize = min(settings.batchSize, max(2, training.train.count / 4))
+            dartsSettings.epochs = max(1, control.budget - history.count)
+            let size = DartsSupernetSize(channels: settings.networkChannels, layers: settings.networkLayers, classes: training.train.classCount,
+                                         inputChannels: training.train.channels)
+            return .darts(try DartsSearch(size: size, settings: dartsSettings, data: training.train, seed: settings.seed &+ UInt64(history.count),
+                                          history: history.trials))
+        }
+        let sampler = try SampleStrategies.make(name, domain: domain, history: history.trials, budget: control.budget)
+        guard let pool = settings.prerank, pool > 1 else { return .sampler(sampler) }
+        guard let input = evaluator.networkInput else {
+            throw NASError("prerank \(pool): zero-cost pre-ranking builds each candidate's network, and this study's networks (\(settings.benchmark ?? settings.space)) cannot be built here; accepted: training studies and NAS-Bench-201 tables")
+        }
+        note("\(name) proposals pre-ranked: the best by synflow of \(pool) candidates is trained")
+        return .sampler(try ZeroCostPreRanking(sampler, poolSize: pool, inputShape: input.shape, classes: input.classes))
+    }
+
+    func switchStrategy(to name: String) {
+        guard name != strategy.name else { return }
+        do {
+            strategy = try makeStrategy(name)
+            history.noteSwitch(to: name)
+            note("switched to \(name) with \(history.count) trials of history")
+        } catch {
+            note("cannot switch to \(name): \(error)")
+            // The study keeps the strategy that runs, so no worker tries again and again.
+            try? store.send(.switchStrategy(strategy.name), study: study.id, issuer: worker.id)
+        }
+    }
+}
