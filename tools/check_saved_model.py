@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """Check a model directory written by `nas-tui train --save DIR` against other runtimes.
 
-    check_saved_model.py onnx DIR CASES      onnxruntime's logits from DIR/model.onnx
-    check_saved_model.py torch DIR CASES     PyTorch's logits from DIR/model.py + DIR/model.safetensors
-                                             (load_state_dict(strict=True))
-    check_saved_model.py accuracy DIR        onnxruntime's test accuracy on Fashion-MNIST's test set
-                                             against DIR/metrics.json's test_accuracy
+    check_saved_model.py onnx DIR CASES [DIR CASES ...]   onnxruntime's logits from DIR/model.onnx
+    check_saved_model.py torch DIR CASES [DIR CASES ...]  PyTorch's logits from DIR/model.py and
+                                                          DIR/model.safetensors (load_state_dict(strict=True))
+    check_saved_model.py accuracy DIR                     onnxruntime's test accuracy on Fashion-MNIST's
+                                                          test set against DIR/metrics.json's test_accuracy
 
 CASES is a safetensors file with `images` (float32 N x C x H x W, pixels in [0, 1]) and `logits`
-(nas-tui's own logits for them). Each mode prints one JSON object; with --tolerance T it exits 1
-when the difference (max |logit difference|, or accuracy points) is larger than T.
+(nas-tui's own logits for them). Each check prints one JSON object on a line; with --tolerance T
+the script exits 1 when a difference (max |logit difference|, or accuracy points) is larger than T.
 Needs numpy, safetensors and onnxruntime (onnx mode also onnx; torch mode torch).
 """
 import argparse
@@ -55,21 +55,21 @@ def torch_logits(directory, images):
     return logits, {"torch": torch.__version__, "tensors": len(net.state_dict())}
 
 
-def compare(args):
+def compare(mode, directory, cases_path):
     from safetensors.numpy import load_file
 
-    cases = load_file(args.cases)
+    cases = load_file(cases_path)
     images, expected = cases["images"].astype(np.float32), cases["logits"].astype(np.float32)
-    run = onnx_logits if args.mode == "onnx" else torch_logits
-    logits, info = run(args.directory, images)
+    run = onnx_logits if mode == "onnx" else torch_logits
+    logits, info = run(directory, images)
     if logits.shape != expected.shape:
         raise SystemExit(f"logits {list(logits.shape)}; nas-tui's are {list(expected.shape)}")
     difference = float(np.max(np.abs(logits.astype(np.float64) - expected.astype(np.float64))))
     scale = float(np.max(np.abs(expected)))
     agree = int(np.sum(np.argmax(logits, axis=1) == np.argmax(expected, axis=1)))
-    report = {"mode": args.mode, "images": int(images.shape[0]), "max_abs_diff": difference,
+    report = {"mode": mode, "directory": directory, "images": int(images.shape[0]), "max_abs_diff": difference,
               "max_abs_logit": scale, "argmax_agree": agree, **info}
-    print(json.dumps(report))
+    print(json.dumps(report), flush=True)
     return difference
 
 
@@ -82,10 +82,10 @@ def read_idx(path):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
-def accuracy(args):
+def accuracy(args, directory):
     import onnxruntime as ort
 
-    with open(os.path.join(args.directory, "metrics.json")) as f:
+    with open(os.path.join(directory, "metrics.json")) as f:
         metrics = json.load(f)
     if metrics.get("dataset") != "fashion-mnist":
         raise SystemExit(f"metrics.json: trained on {metrics.get('dataset')!r}; this check reads Fashion-MNIST's test set")
@@ -102,7 +102,7 @@ def accuracy(args):
     labels = read_idx(find("t10k-labels-idx1-ubyte"))[:count].astype(np.int64)
     # Pixels as nas-tui reads them: byte / 255 in float32.
     images = (images.astype(np.float32) / np.float32(255)).reshape(len(images), 1, 28, 28)
-    session = ort.InferenceSession(os.path.join(args.directory, "model.onnx"), providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(os.path.join(directory, "model.onnx"), providers=["CPUExecutionProvider"])
     correct = 0
     for start in range(0, len(images), 500):
         logits = session.run(["logits"], {"images": images[start:start + 500]})[0]
@@ -117,16 +117,20 @@ def accuracy(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mode", choices=["onnx", "torch", "accuracy"])
-    parser.add_argument("directory", help="the saved model directory")
-    parser.add_argument("cases", nargs="?", help="safetensors file with images and nas-tui's logits (onnx, torch)")
+    parser.add_argument("paths", nargs="+", help="DIR (accuracy) or DIR CASES pairs (onnx, torch)")
     parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist", help="Fashion-MNIST's IDX files (accuracy)")
-    parser.add_argument("--tolerance", type=float, help="exit 1 when the difference is larger")
+    parser.add_argument("--tolerance", type=float, help="exit 1 when a difference is larger")
     args = parser.parse_args()
-    if args.mode in ("onnx", "torch") and not args.cases:
-        parser.error(f"{args.mode} needs CASES, a safetensors file with images and logits")
-    difference = accuracy(args) if args.mode == "accuracy" else compare(args)
-    if args.tolerance is not None and not difference <= args.tolerance:
-        print(f"difference {difference} is larger than the tolerance {args.tolerance}", file=sys.stderr)
+    if args.mode == "accuracy":
+        if len(args.paths) != 1:
+            parser.error("accuracy takes one saved model directory")
+        differences = [accuracy(args, args.paths[0])]
+    else:
+        if len(args.paths) % 2:
+            parser.error(f"{args.mode} takes DIR CASES pairs; CASES is a safetensors file with images and logits")
+        differences = [compare(args.mode, d, c) for d, c in zip(args.paths[::2], args.paths[1::2])]
+    if args.tolerance is not None and not all(d <= args.tolerance for d in differences):
+        print(f"differences {differences}: larger than the tolerance {args.tolerance}", file=sys.stderr)
         sys.exit(1)
 
 

@@ -42,6 +42,11 @@ enum PythonChecker {
 
     /// Runs the checker and returns its JSON report; a failing run fails with its stderr.
     static func run(_ python: String, _ arguments: [String]) throws -> [String: Any] {
+        try runAll(python, arguments)[0]
+    }
+
+    /// Runs the checker and returns its reports, one per line.
+    static func runAll(_ python: String, _ arguments: [String]) throws -> [[String: Any]] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script] + arguments
@@ -54,9 +59,11 @@ enum PythonChecker {
         guard process.terminationStatus == 0 else {
             throw SavedModelError("\(python) \(([script] + arguments).joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self))")
         }
-        guard let report = try JSONSerialization.jsonObject(with: stdout) as? [String: Any] else {
+        let lines = String(decoding: stdout, as: UTF8.self).split(separator: "\n")
+        let reports = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        guard !reports.isEmpty, reports.allSatisfy({ $0 != nil }) else {
             throw SavedModelError("the checker printed \(String(decoding: stdout, as: UTF8.self))")
         }
-        return report
+        return reports.map { $0! }
     }
 }
