@@ -72,7 +72,7 @@ public struct SavedModel {
         let files: [(String, Data)] = [
             (onnxFile, try ONNXExport.serializedModel(model, inputShape: metrics.network.inputShape, normalization: normalization,
                                                      metadata: metadata, docString: "nas-tui \(metrics.network.space) network: \(genotype.summary)")),
-            (weightsFile, try SafeTensors.encode(Dictionary(uniqueKeysWithValues: StateDict.entries(of: model).map { ($0.name, $0.entry) }),
+            (weightsFile, try SafeTensors.encode(Dictionary(StateDict.entries(of: model).map { ($0.name, $0.entry) }, uniquingKeysWith: { first, _ in first }),
                                                  metadata: ["format": "pt", "producer": metrics.producer])),
             (codeFile, Data(try PyTorchCode.source(for: model, genotype: genotype, network: metrics.network, normalization: normalization).utf8)),
             (genotypeFile, Data((genotype.jsonString + "\n").utf8)),
