@@ -4,7 +4,10 @@ DEB_PACKAGES := libopenblas-dev libncursesw5-dev zlib1g-dev libsqlite3-dev datas
 BIN          := .build/release/nas-tui
 ARGS         ?=
 
-.PHONY: run test bench build deps clean
+PYENV        := .build/pyenv
+PY_PACKAGES  := numpy==2.4.6 onnx==1.23.2 onnxruntime==1.32.0 safetensors==0.8.0
+
+.PHONY: run test bench build deps pyenv clean
 
 ## Install the Debian packages that are missing (as root, or through sudo).
 deps:
@@ -22,8 +25,16 @@ build: deps
 run: build
 	$(BIN) $(ARGS)
 
+## The Python packages the saved-model tests check against (onnxruntime, onnx, safetensors,
+## numpy; PyTorch is large and optional: NAS_TUI_TORCH_PYTHON=/path/to/python enables its test).
+pyenv: $(PYENV)/installed
+$(PYENV)/installed:
+	python3 -m venv $(PYENV)
+	$(PYENV)/bin/python -m pip install -q --disable-pip-version-check $(PY_PACKAGES)
+	echo "$(PY_PACKAGES)" > $@
+
 ## Build and run the whole test suite (debug build; end-to-end tests use the release binary).
-test: build
+test: build pyenv
 	$(SWIFT) build --build-tests
 	NAS_TUI_BIN=$(CURDIR)/$(BIN) $(SWIFT) test --skip-build
 

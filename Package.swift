@@ -1,6 +1,7 @@
 // swift-tools-version:5.10
 // nas-tui: steer neural architecture searches from the terminal.
-// Layers (imports point down only): nas-tui → TUI → Engine → Search → NAS → Config, Tensor → CBLAS.
+// Layers (imports point down only): nas-tui → TUI → Engine → Search → NAS → Config, Tensor → CBLAS;
+// ModelExport (saved models) sits above NAS beside Search, used by the executable.
 import PackageDescription
 
 /// The tensor core is optimised in every build: tests run the kernels users run, in seconds
@@ -19,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
@@ -29,18 +31,22 @@ let package = Package(
         .target(name: "Config"),
         .target(name: "NAS", dependencies: ["Tensor", "Config", "CZlib"]),
         .target(name: "Search", dependencies: ["NAS", "Tensor"]),
+        // The trained model as files: ONNX (through SwiftProtobuf's runtime; the ONNX messages are
+        // generated once and committed), safetensors, PyTorch code, genotype and metrics JSON.
+        .target(name: "ModelExport", dependencies: ["NAS", "Tensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Engine", dependencies: ["Search", "NAS", "Tensor", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "TUI", dependencies: ["CNcurses", "Config", "Engine"]),
         .executableTarget(
             name: "nas-tui",
             dependencies: [
-                "Tensor", "Config", "NAS", "Search", "Engine", "TUI",
+                "Tensor", "Config", "NAS", "Search", "Engine", "TUI", "ModelExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "NASTests", dependencies: ["NAS", "Config", "Tensor"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "NAS", "Tensor"]),
+        .testTarget(name: "ModelExportTests", dependencies: ["ModelExport", "NAS", "Tensor"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Search", "NAS", "Config", "Tensor", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Engine"]),
         // Runs the built executable: the command-line contract, headless runs, exports.

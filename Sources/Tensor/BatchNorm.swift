@@ -64,6 +64,8 @@ extension Tensor {
         }
         let buffers = BatchNormSaved(mean: mean, invStd: invStd)
         let inputs = [self] + [weight, bias].compactMap { $0 }
+        OperationObservation.report(.batchNorm(input: self, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                                               epsilon: epsilon, training: training), out)
         return out.recording(inputs) { [self] g, tape in
             let gxWrite = tape.gradientToWrite(for: self)
             let gGamma = weight.flatMap { tape.gradient(for: $0) }, gBeta = bias.flatMap { tape.gradient(for: $0) }

@@ -8,21 +8,24 @@ extension Tensor {
     public func conv2d(
         weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1
     ) throws -> Tensor {
-        try convolution(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
-                        reluInput: false)
+        let out = try convolution(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+                                  reluInput: false)
+        OperationObservation.report(.conv2d(input: self, weight: weight, bias: bias, stride: stride, padding: padding,
+                                            dilation: dilation, groups: groups), out)
+        return out
     }
 
     /// `relu().conv2d(...)` in one op where the convolution can rectify its input as it reads it
     /// (stride-1 kernels larger than 1x1 on inputs of 8 or more channels, groups 1): no rectified
     /// copy of x is stored, and the backward pass masks the input gradient as it writes it. (A 1x1
     /// convolution fused the same way, rectifying each image into a worker buffer, measured no faster.)
-    /// Other shapes, and runs inside `ActivationPatternRecorder.recordingKernel` (which must see
-    /// every ReLU output), take `relu()` then `conv2d`.
+    /// Other shapes, and runs under an `OperationObserver` (which must see every ReLU output),
+    /// take `relu()` then `conv2d`.
     public func reluConv2d(
         weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1
     ) throws -> Tensor {
         let taps = weight.rank == 4 ? weight.shape[2] * weight.shape[3] : 0
-        guard groups == 1, stride == 1, taps > 1, rank == 4, shape[1] >= 8, !ActivationPatternRecorder.isRecording else {
+        guard groups == 1, stride == 1, taps > 1, rank == 4, shape[1] >= 8, !OperationObservation.isActive else {
             return try relu().conv2d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
         }
         return try convolution(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,

@@ -15,6 +15,7 @@ extension Tensor {
         let out = Tensor(uninitialized: a.shape)
         let n = a.count, x = a.data, y = b.data, o = out.data
         parallelChunks(n, minChunk: 1 << 16) { r in VectorKernels.add(x + r.lowerBound, y + r.lowerBound, o + r.lowerBound, r.count) }
+        OperationObservation.report(.add([a, b]), out)
         return out.recording([a, b]) { g, tape in
             for t in [a, b] { passGradient(g, n, to: t, tape) }
         }
@@ -27,6 +28,7 @@ extension Tensor {
         let n = a.count, x = a.data, y = b.data, o = out.data
         o.update(from: x, count: n)
         axpy(n, -1, y, o)
+        OperationObservation.report(.subtract(a, b), out)
         return out.recording([a, b]) { g, tape in
             if let ga = tape.gradient(for: a) { axpy(n, 1, g, ga) }
             if let gb = tape.gradient(for: b) { axpy(n, -1, g, gb) }
@@ -39,6 +41,7 @@ extension Tensor {
         let out = Tensor(uninitialized: a.shape)
         let n = a.count, x = a.data, y = b.data, o = out.data
         VectorKernels.multiply(x, y, o, n)
+        OperationObservation.report(.multiply(a, b), out)
         return out.recording([a, b]) { g, tape in
             if let ga = tape.gradient(for: a) { VectorKernels.multiplyAdd(g, y, ga, n) }
             if let gb = tape.gradient(for: b) { VectorKernels.multiplyAdd(g, x, gb, n) }
@@ -50,6 +53,7 @@ extension Tensor {
         let out = Tensor(uninitialized: shape)
         let n = count, x = data, o = out.data
         VectorKernels.affine(x, o, n, scale: factor, shift: 0)
+        OperationObservation.report(.scale(self, factor: factor), out)
         return out.recording([self]) { [self] g, tape in
             if let gx = tape.gradient(for: self) { axpy(n, factor, g, gx) }
         }
@@ -60,7 +64,7 @@ extension Tensor {
         let out = Tensor(uninitialized: shape)
         let n = count, x = data, o = out.data
         parallelChunks(n, minChunk: 1 << 16) { r in VectorKernels.relu(x + r.lowerBound, o + r.lowerBound, r.count) }
-        ActivationPatternRecorder.record(out)
+        OperationObservation.report(.relu(self), out)
         return out.recording([self]) { [self] g, tape in
             guard let (gx, fresh) = tape.gradientToWrite(for: self) else { return }
             parallelChunks(n, minChunk: 1 << 16) { r in
@@ -76,6 +80,7 @@ extension Tensor {
         let n = count, x = data, o = out.data
         let invSqrt2: Float = 1 / Float(2).squareRoot()
         for i in 0..<n { o[i] = 0.5 * x[i] * (1 + erf(x[i] * invSqrt2)) }
+        OperationObservation.report(.gelu(self), out)
         return out.recording([self]) { [self] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
             let invSqrt2Pi: Float = 1 / (2 * Float.pi).squareRoot()
@@ -92,6 +97,7 @@ extension Tensor {
         let out = Tensor(uninitialized: shape)
         let n = count, x = data, o = out.data
         for i in 0..<n { o[i] = x[i] / (1 + exp(-x[i])) }
+        OperationObservation.report(.silu(self), out)
         return out.recording([self]) { [self] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
             for i in 0..<n {
@@ -113,6 +119,7 @@ extension Tensor {
         let out = Tensor(uninitialized: shape)
         let o = out.data
         VectorKernels.multiply(x, m, o, n)
+        OperationObservation.report(.dropout(self, p: p), out)
         return out.recording([self]) { [self, mask] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
             VectorKernels.multiplyAdd(g, mask.data, gx, n)
@@ -134,6 +141,7 @@ public func sum(_ tensors: [Tensor]) throws -> Tensor {
         VectorKernels.add(inputs[0] + r.lowerBound, inputs[1] + r.lowerBound, o + r.lowerBound, r.count)
         for input in inputs.dropFirst(2) { VectorKernels.accumulate(input + r.lowerBound, o + r.lowerBound, r.count) }
     }
+    OperationObservation.report(.add(tensors), out)
     return out.recording(tensors) { g, tape in
         for t in tensors { passGradient(g, n, to: t, tape) }
     }
@@ -163,6 +171,7 @@ public func weightedSum(_ inputs: [Tensor?], weights: Tensor, row: Int) throws -
     let out = Tensor(zeros: first.shape)
     let w = weights.data + row * weights.shape[1]
     for (i, t) in present { axpy(n, w[i], t.data, out.data) }
+    OperationObservation.report(.weightedSum(inputs, weights: weights, row: row), out)
     return out.recording([weights] + present.map { $0.1 }) { g, tape in
         let gw = tape.gradient(for: weights).map { $0 + row * weights.shape[1] }
         for (i, t) in present {

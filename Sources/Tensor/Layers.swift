@@ -14,7 +14,7 @@ public final class Conv2d: Module {
         self.stride = stride; self.padding = padding; self.dilation = dilation; self.groups = groups
     }
 
-    public override var ownParameters: [Tensor] { [weight] + (bias.map { [$0] } ?? []) }
+    public override var namedOwnParameters: [(name: String, tensor: Tensor)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
         try x.conv2d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
@@ -26,6 +26,9 @@ public final class BatchNorm: Module {
     public let weight: Tensor?, bias: Tensor?
     public let runningMean: Tensor, runningVar: Tensor
     public let momentum: Float, epsilon: Float
+    /// Forward passes in training mode so far (PyTorch's `num_batches_tracked`; it does not
+    /// change the arithmetic here, where momentum is always set).
+    public var batchesTracked: Int64 = 0
 
     public init(_ channels: Int, affine: Bool = true, momentum: Float = 0.1, epsilon: Float = 1e-5) {
         weight = affine ? Tensor(repeating: 1, shape: [channels], requiresGrad: true) : nil
@@ -35,11 +38,14 @@ public final class BatchNorm: Module {
         self.momentum = momentum; self.epsilon = epsilon
     }
 
-    public override var ownParameters: [Tensor] { [weight, bias].compactMap { $0 } }
-    public override var ownBuffers: [Tensor] { [runningMean, runningVar] }
+    public override var namedOwnParameters: [(name: String, tensor: Tensor)] {
+        [("weight", weight), ("bias", bias)].compactMap { name, t in t.map { (name, $0) } }
+    }
+    public override var namedOwnBuffers: [(name: String, tensor: Tensor)] { [("running_mean", runningMean), ("running_var", runningVar)] }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        try x.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+        if isTraining { batchesTracked += 1 }
+        return try x.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
                         training: isTraining, momentum: momentum, epsilon: epsilon)
     }
 }
@@ -55,7 +61,7 @@ public final class Linear: Module {
         self.bias = bias ? Initializer.uniform([outFeatures], bound: bound, generator: &generator) : nil
     }
 
-    public override var ownParameters: [Tensor] { [weight] + (bias.map { [$0] } ?? []) }
+    public override var namedOwnParameters: [(name: String, tensor: Tensor)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
         try (x.rank == 2 ? x : x.flattened()).linear(weight: weight, bias: bias)
@@ -97,6 +103,11 @@ public final class GlobalAvgPool: Module {
     public override func forward(_ x: Tensor) throws -> Tensor { try x.globalAvgPool() }
 }
 
+/// [N, ...] to [N, rest] (`nn.Flatten`).
+public final class Flatten: Module {
+    public override func forward(_ x: Tensor) throws -> Tensor { try x.flattened() }
+}
+
 /// Inverted dropout with its own seeded generator.
 public final class Dropout: Module {
     public let p: Float
@@ -110,6 +121,8 @@ public final class Sequential: Module {
     public let layers: [Module]
     public init(_ layers: [Module]) { self.layers = layers }
     public override var children: [Module] { layers }
+    /// "0", "1", ... as in `nn.Sequential`.
+    public override var namedChildren: [(name: String, module: Module)] { layers.enumerated().map { (String($0.offset), $0.element) } }
     public override func forward(_ x: Tensor) throws -> Tensor {
         var h = x
         for layer in layers { h = try layer(h) }

@@ -9,6 +9,7 @@ extension Tensor {
         let m = shape[0], k = shape[1], n = other.shape[1]
         let out = Tensor(uninitialized: [m, n])
         gemm(m: m, n: n, k: k, a: data, b: other.data, c: out.data)
+        OperationObservation.report(.matmul(self, other), out)
         return out.recording([self, other]) { [self] g, tape in
             if let ga = tape.gradient(for: self) { gemm(transB: true, m: m, n: k, k: n, a: g, b: other.data, beta: 1, c: ga) }
             if let gb = tape.gradient(for: other) { gemm(transA: true, m: k, n: n, k: m, a: data, b: g, beta: 1, c: gb) }
@@ -31,6 +32,7 @@ extension Tensor {
             for r in 0..<batch { (o + r * outputs).update(from: bias.data, count: outputs) }
         }
         gemm(transB: true, m: batch, n: outputs, k: inputs, a: data, b: weight.data, beta: bias == nil ? 0 : 1, c: o)
+        OperationObservation.report(.linear(input: self, weight: weight, bias: bias), out)
         return out.recording([self, weight] + (bias.map { [$0] } ?? [])) { [self] g, tape in
             if let gx = tape.gradient(for: self) {
                 gemm(m: batch, n: inputs, k: outputs, a: g, b: weight.data, beta: 1, c: gx)

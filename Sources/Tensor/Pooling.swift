@@ -43,6 +43,7 @@ extension Tensor {
             }
         }
         let saved = Winners(winners)
+        OperationObservation.report(.maxPool2d(self, kernel: kernel, stride: geo.stride, padding: padding), out)
         return out.recording([self]) { [self] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
             parallelFor(planes) { p in
@@ -60,6 +61,7 @@ extension Tensor {
         let planes = geo.batch * geo.inChannels
         let out = Tensor(uninitialized: [geo.batch, geo.inChannels, geo.outHeight, geo.outWidth])
         let x = data, o = out.data
+        defer { OperationObservation.report(.avgPool2d(self, kernel: kernel, stride: geo.stride, padding: padding), out) }
         if kernel == 3 && geo.stride == 1 && padding == 1 {
             return averagePool3x3(geo: geo, out: out)
         }
@@ -131,6 +133,7 @@ extension Tensor {
         let out = Tensor(uninitialized: [shape[0], shape[1]])
         let x = data, o = out.data, inv = 1 / Float(plane)
         for p in 0..<planes { let xp = x + p * plane; var s: Float = 0; for i in 0..<plane { s += xp[i] }; o[p] = s * inv }
+        OperationObservation.report(.globalAvgPool(self), out)
         return out.recording([self]) { [self] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
             for p in 0..<planes { let v = g[p] * inv, gp = gx + p * plane; for i in 0..<plane { gp[i] += v } }

@@ -7,6 +7,7 @@ extension Tensor {
         var total: Double = 0
         for i in 0..<n { total += Double(x[i]) }
         let out = Tensor(scalar: Float(total))
+        OperationObservation.report(.sumAll(self), out)
         return out.recording([self]) { [self] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
             let v = g[0]
@@ -20,6 +21,7 @@ extension Tensor {
         var total: Double = 0
         for i in 0..<n { total += Double(x[i]) }
         let out = Tensor(scalar: Float(total / Double(max(n, 1))))
+        OperationObservation.report(.meanAll(self), out)
         return out.recording([self]) { [self] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
             let v = g[0] / Float(max(n, 1))

@@ -16,6 +16,7 @@ extension Tensor {
         }
         let out = Tensor(sharing: storage, shape: target)
         let n = count
+        OperationObservation.report(.reshape(self, shape: target), out)
         return out.recording([self]) { [self] g, tape in
             if let gx = tape.gradient(for: self) { for i in 0..<n { gx[i] += g[i] } }
         }
@@ -38,6 +39,7 @@ extension Tensor {
         let plane = h * w, take = range.count * plane
         let out = Tensor(uninitialized: [n, range.count, h, w])
         for b in 0..<n { (out.data + b * take).update(from: data + (b * c + range.lowerBound) * plane, count: take) }
+        OperationObservation.report(.sliceChannels(self, range: range), out)
         return out.recording([self]) { [self] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
             for b in 0..<n { axpy(take, 1, g + b * take, gx + (b * c + range.lowerBound) * plane) }
@@ -58,6 +60,7 @@ extension Tensor {
             let xp = x + p * h * w, op = o + p * oh * ow
             for i in 0..<oh { for j in 0..<ow { op[i * ow + j] = xp[(offset + i * stride) * w + offset + j * stride] } }
         }
+        OperationObservation.report(.stridedSpatialSlice(self, offset: offset, stride: stride), out)
         return out.recording([self]) { [self] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
             for p in 0..<nc {
@@ -86,6 +89,7 @@ public func concatChannels(_ tensors: [Tensor]) throws -> Tensor {
             offset += c
         }
     }
+    OperationObservation.report(.concatChannels(tensors), out)
     return out.recording(tensors) { g, tape in
         var offset = 0
         for (t, c) in zip(tensors, channels) {

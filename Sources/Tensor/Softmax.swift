@@ -23,6 +23,7 @@ extension Tensor {
             let inv = 1 / total
             for j in 0..<cols { orow[j] *= inv }
         }
+        OperationObservation.report(.softmax(self), out)
         return out.recording([self]) { [self] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
             for r in 0..<rows {
@@ -49,6 +50,7 @@ extension Tensor {
             let lse = m + log(total)
             for j in 0..<cols { orow[j] = xr[j] - lse }
         }
+        OperationObservation.report(.logSoftmax(self), out)
         return out.recording([self]) { [self] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
             for r in 0..<rows {
@@ -84,6 +86,7 @@ extension Tensor {
             loss += Double(m + log(total) - xr[labels[r]])
         }
         let out = Tensor(scalar: Float(loss / Double(rows)))
+        OperationObservation.report(.crossEntropy(self, labels: labels), out)
         return out.recording([self]) { [self, probabilities] g, tape in
             guard let gx = tape.gradient(for: self) else { return }
             let p = probabilities.data

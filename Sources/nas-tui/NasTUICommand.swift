@@ -9,7 +9,8 @@ struct NasTUICommand: ParsableCommand {
         With no subcommand, `run` starts the default experiment. Exit codes: 0 success, \
         1 runtime failure, 2 bad usage or bad input.
         """,
-        subcommands: [RunCommand.self, WorkerCommand.self, AttachCommand.self, ViewCommand.self, StudiesCommand.self, EnqueueCommand.self, ExportCommand.self, InspectCommand.self, ScoreCommand.self,
-                      TrainCommand.self, BenchCommand.self],
+        subcommands: [RunCommand.self, WorkerCommand.self, AttachCommand.self, ViewCommand.self, StudiesCommand.self,
+                      EnqueueCommand.self, ExportCommand.self, InspectCommand.self, ScoreCommand.self, TrainCommand.self,
+                      PredictCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self)
 }

@@ -11,7 +11,10 @@ struct TrainCommand: ParsableCommand {
         discussion: """
         SGD (momentum 0.9, weight decay 3e-4, clipping at 5) with a per-step cosine schedule; a \
         chain architecture brings its own learning rate and optimizer. Progress goes to stderr; \
-        the result to stdout ({"test_accuracy":x, ...} with --json).
+        the result to stdout ({"test_accuracy":x, ...} with --json). --save DIR keeps the trained \
+        network: ONNX (opset 17; input `images`, pixels in [0, 1], normalisation inside; output \
+        `logits`), safetensors weights, PyTorch code that loads them, the genotype and the metrics; \
+        `nas-tui predict --model DIR` evaluates it again.
         """)
 
     @Option(help: "Genotype file: JSON (as export writes), a DARTS string or an NB201 string.")
@@ -29,6 +32,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("test-limit"), help: "Test on the first N test images only.") var testLimit: Int?
     @Option(help: "Threads for the tensor core (default: all cores).") var threads: Int?
     @Flag(help: "Print the result as one JSON object.") var json = false
+    @Option(help: ArgumentHelp("Save the trained model into DIR, a new or empty directory: model.onnx, model.safetensors, model.py, genotype.json, metrics.json.", valueName: "DIR"))
+    var save: String?
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs \(epochs): accepted: 1 or more") }
@@ -45,6 +50,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         if let threads { ThreadConfig.set(threads) }
         let (space, _, genotype) = try resolveArchitecture()
+        try checkSaveDestination()
         let data = try loadData()
         let log = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         for note in data.notes { log("note: \(note)") }
@@ -76,6 +82,7 @@ struct TrainCommand: ParsableCommand {
             throw CLIError.runtime("\(error)")
         }
         let test = try trainer.evaluate(model, on: data.test)
+        try saveModel(model, space: space, genotype: genotype, data: data, settings: settings, test: test, cost: cost, trainSeconds: result.seconds)
         if json {
             let epochsJSON = result.epochs.map { e in
                 RawJSON(text: jsonLine([("epoch", e.epoch), ("train_loss", e.trainLoss), ("train_accuracy", e.trainAccuracy), ("seconds", e.seconds)]))

@@ -72,14 +72,21 @@ final class ReLUConvolutionTests: XCTestCase {
         }
     }
 
-    func testRecordsTheReLUPatternLikeReLUThenConvolution() throws {
+    /// Under an operation observer (NASWOT's ReLU recorder, the ONNX exporter) the fused op runs
+    /// unfused, so the observer sees the ReLU output and the convolution of it.
+    func testAnObserverSeesTheReLUAndTheConvolution() throws {
         let x = randomTensor([4, 9, 5, 5], seed: 61, requiresGrad: false)
         let w = randomTensor([6, 9, 3, 3], seed: 62, requiresGrad: false)
-        let (fusedOut, fusedKernel) = try ActivationPatternRecorder.recordingKernel { try x.reluConv2d(weight: w, padding: 1) }
-        let (referenceOut, referenceKernel) = try ActivationPatternRecorder.recordingKernel { try x.relu().conv2d(weight: w, padding: 1) }
-        XCTAssertEqual(fusedKernel?.matrix, referenceKernel?.matrix)
-        XCTAssertEqual(fusedKernel?.units, 9 * 25)
-        XCTAssertEqual(fusedOut.scalars, referenceOut.scalars)
+        let fused = try x.reluConv2d(weight: w, padding: 1)
+        let log = OperationLog()
+        let observed = try OperationObservation.observing(log) { try x.reluConv2d(weight: w, padding: 1) }
+        XCTAssertEqual(log.steps.map(\.0), ["relu", "conv2d"])
+        guard log.steps.count == 2, case .relu(let input) = log.steps[0].1, case let .conv2d(rectified, weight, bias, 1, 1, 1, 1) = log.steps[1].1 else {
+            return XCTFail("observed \(log.steps.map(\.0))")
+        }
+        XCTAssertTrue(input === x && rectified === log.steps[0].2 && weight === w && bias == nil && log.steps[1].2 === observed)
+        XCTAssertEqual(log.steps[0].2.scalars, x.scalars.map { max($0, 0) })
+        XCTAssertEqual(observed.scalars, fused.scalars)
     }
 
     func testCountsMultiplyAddsLikeConvolution() throws {

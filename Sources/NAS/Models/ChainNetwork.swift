@@ -57,13 +57,8 @@ public final class ChainNetwork: Module {
         }
     }
 
-    public override var children: [Module] { [body] }
+    public override var namedChildren: [(name: String, module: Module)] { [("body", body)] }
     public override func forward(_ x: Tensor) throws -> Tensor { try body(x) }
-}
-
-/// [N, ...] to [N, rest].
-final class Flatten: Module {
-    override func forward(_ x: Tensor) throws -> Tensor { try x.flattened() }
 }
 
 /// An error in a search space, genotype or network description, with its message.

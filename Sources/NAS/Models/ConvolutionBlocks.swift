@@ -13,7 +13,8 @@ public final class ReLUConvBN: Module {
         norm = BatchNorm(outChannels, affine: affine)
     }
 
-    public override var children: [Module] { [conv, norm] }
+    /// DARTS's and NAS-Bench-201's `op = nn.Sequential(ReLU, Conv2d, BatchNorm2d)`.
+    public override var namedChildren: [(name: String, module: Module)] { [("op.1", conv), ("op.2", norm)] }
     public override func forward(_ x: Tensor) throws -> Tensor {
         // ReLU fused into the convolution where it can be (Tensor.reluConv2d); relu() then conv2d otherwise.
         try norm(x.reluConv2d(weight: conv.weight, bias: conv.bias, stride: conv.stride, padding: conv.padding,
@@ -35,25 +36,35 @@ public final class DilatedConvolution: Module {
         norm = BatchNorm(outChannels, affine: affine)
     }
 
-    public override var children: [Module] { [depthwise, pointwise, norm] }
+    /// DARTS's DilConv: `op = nn.Sequential(ReLU, Conv2d (depthwise), Conv2d (1x1), BatchNorm2d)`.
+    public override var namedChildren: [(name: String, module: Module)] { [("op.1", depthwise), ("op.2", pointwise), ("op.3", norm)] }
     public override func forward(_ x: Tensor) throws -> Tensor { try norm(pointwise(depthwise(x.relu()))) }
 }
 
-/// Two stacked depthwise-separable blocks, the first carrying the stride (DARTS's SepConv).
+/// Two stacked depthwise-separable blocks (ReLU → depthwise → 1x1 → batch norm, twice), the
+/// first carrying the stride (DARTS's SepConv).
 public final class SeparableConvolution: Module {
-    let first: DilatedConvolution
-    let second: DilatedConvolution
+    let depthwise1: Conv2d, pointwise1: Conv2d, norm1: BatchNorm
+    let depthwise2: Conv2d, pointwise2: Conv2d, norm2: BatchNorm
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int, padding: Int, affine: Bool,
                 generator: inout SeededGenerator) {
-        first = DilatedConvolution(inChannels, inChannels, kernel: kernel, stride: stride, padding: padding, dilation: 1,
-                                   affine: affine, generator: &generator)
-        second = DilatedConvolution(inChannels, outChannels, kernel: kernel, stride: 1, padding: padding, dilation: 1,
-                                    affine: affine, generator: &generator)
+        depthwise1 = Conv2d(inChannels, inChannels, kernel: kernel, stride: stride, padding: padding, groups: inChannels, generator: &generator)
+        pointwise1 = Conv2d(inChannels, inChannels, kernel: 1, generator: &generator)
+        norm1 = BatchNorm(inChannels, affine: affine)
+        depthwise2 = Conv2d(inChannels, inChannels, kernel: kernel, stride: 1, padding: padding, groups: inChannels, generator: &generator)
+        pointwise2 = Conv2d(inChannels, outChannels, kernel: 1, generator: &generator)
+        norm2 = BatchNorm(outChannels, affine: affine)
     }
 
-    public override var children: [Module] { [first, second] }
-    public override func forward(_ x: Tensor) throws -> Tensor { try second(first(x)) }
+    /// DARTS's `op = nn.Sequential(ReLU, Conv2d, Conv2d, BatchNorm2d, ReLU, Conv2d, Conv2d, BatchNorm2d)`.
+    public override var namedChildren: [(name: String, module: Module)] {
+        [("op.1", depthwise1), ("op.2", pointwise1), ("op.3", norm1), ("op.5", depthwise2), ("op.6", pointwise2), ("op.7", norm2)]
+    }
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        let h = try norm1(pointwise1(depthwise1(x.relu())))
+        return try norm2(pointwise2(depthwise2(h.relu())))
+    }
 }
 
 /// Halves the resolution without losing half the pixels: two 1x1 stride-2 convolutions, one
@@ -70,7 +81,8 @@ public final class FactorizedReduce: Module {
         norm = BatchNorm(outChannels, affine: affine)
     }
 
-    public override var children: [Module] { [even, odd, norm] }
+    /// DARTS's FactorizedReduce names.
+    public override var namedChildren: [(name: String, module: Module)] { [("conv_1", even), ("conv_2", odd), ("bn", norm)] }
     public override func forward(_ x: Tensor) throws -> Tensor {
         let r = x.relu()
         // x[:, :, 1:, 1:] through a stride-2 1x1 convolution samples the odd pixels.

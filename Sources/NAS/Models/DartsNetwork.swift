@@ -28,7 +28,10 @@ public final class DartsNetwork: Module {
         classifier = Linear(previous, classes, generator: &generator)
     }
 
-    public override var children: [Module] { [stem] + cells + [classifier] }
+    /// DARTS's NetworkCIFAR names: `stem.0`, `cells.3._ops.1`, `classifier`.
+    public override var namedChildren: [(name: String, module: Module)] {
+        [("stem", stem)] + cells.enumerated().map { ("cells.\($0.offset)", $0.element) } + [("classifier", classifier)]
+    }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
         var s0 = try stem(x), s1 = s0
@@ -64,7 +67,11 @@ final class DartsCell: Module {
         outputChannels = concat.count * channels
     }
 
-    override var children: [Module] { [preprocess.0, preprocess.1] + operations.compactMap { $0 } }
+    /// DARTS's Cell names: `preprocess0`, `preprocess1`, `_ops.k` for edge k (`none` edges hold no module).
+    override var namedChildren: [(name: String, module: Module)] {
+        [("preprocess0", preprocess.0), ("preprocess1", preprocess.1)]
+            + operations.enumerated().compactMap { k, op in op.map { ("_ops.\(k)", $0) } }
+    }
 
     func forward(_ s0: Tensor, _ s1: Tensor) throws -> Tensor {
         var states = [try preprocess.0(s0), try preprocess.1(s1)]

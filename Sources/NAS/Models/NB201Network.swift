@@ -23,7 +23,10 @@ public final class NB201Network: Module {
         classifier = Linear(4 * channels, classes, generator: &generator)
     }
 
-    public override var children: [Module] { [stem] + body + [head, classifier] }
+    /// NAS-Bench-201's TinyNetwork names: `stem.0`, `cells.i`, `lastact.0` (the head's batch norm), `classifier`.
+    public override var namedChildren: [(name: String, module: Module)] {
+        [("stem", stem)] + body.enumerated().map { ("cells.\($0.offset)", $0.element) } + [("lastact.0", head), ("classifier", classifier)]
+    }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
         var h = try stem(x)
@@ -49,7 +52,10 @@ final class NB201Cell: Module {
         }
     }
 
-    override var children: [Module] { operations.compactMap { $0 } }
+    /// InferCell's `layers.k` for edge k (`none` edges hold no module).
+    override var namedChildren: [(name: String, module: Module)] {
+        operations.enumerated().compactMap { k, op in op.map { ("layers.\(k)", $0) } }
+    }
 
     override func forward(_ x: Tensor) throws -> Tensor {
         var nodes = [x]
@@ -78,6 +84,7 @@ final class NB201ResidualBlock: Module {
         shortcut = Sequential([Pool2d(.average, kernel: 2, stride: 2), Conv2d(inChannels, outChannels, kernel: 1, generator: &generator)])
     }
 
-    override var children: [Module] { [a, b, shortcut] }
+    /// ResNetBasicblock's names.
+    override var namedChildren: [(name: String, module: Module)] { [("conv_a", a), ("conv_b", b), ("downsample", shortcut)] }
     override func forward(_ x: Tensor) throws -> Tensor { try b(a(x)) + shortcut(x) }
 }
