@@ -4,74 +4,19 @@ import XCTest
 /// Drives the real TUI in tmux: the five panes, pause, the strategy picker, export, resizes,
 /// quit, and pruning the running trial of a training run.
 final class TUITmuxTests: XCTestCase {
-    private var session = ""
-    private var directory = ""
+    private var tmux: TmuxSession!
+    private var directory: String { tmux.directory }
 
-    override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else { throw XCTSkip("tmux is not installed") }
-        guard FileManager.default.isExecutableFile(atPath: CommandLineTests.binary) else { throw XCTSkip("nas-tui not built") }
-        session = "nas-tui-test-\(UUID().uuidString.prefix(8))"
-        directory = NSTemporaryDirectory() + "nas-tui-tmux-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { tmux = try TmuxSession() }
+    override func tearDown() { tmux?.kill() }
 
-    override func tearDown() {
-        _ = try? tmux(["kill-session", "-t", session])
-    }
-
-    /// Runs a tmux command. Only capture-pane goes through Foundation's Process: the command
-    /// that starts the tmux server forks a daemon that inherits Process's descriptors, and
-    /// `waitUntilExit` would then wait for the server. The others go through system(3), which
-    /// waits for the client alone.
-    @discardableResult
-    private func tmux(_ arguments: [String]) throws -> String {
-        guard arguments.first == "capture-pane" else {
-            let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-            _ = system("/usr/bin/tmux \(quoted) </dev/null >/dev/null 2>&1")
-            return ""
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    private func start(_ arguments: String, width: Int = 200, height: Int = 60) throws {
-        let command = "cd \(CommandLineTests.repository.path) && LANG=C.UTF-8 \(CommandLineTests.binary) \(arguments); echo EXIT=$? > \(directory)/exit; sleep 30"
-        try tmux(["new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), command])
-    }
-
-    private func screen() -> String { (try? tmux(["capture-pane", "-t", session, "-p"])) ?? "" }
-
-    private func key(_ key: String) throws { try tmux(["send-keys", "-t", session, key]) }
-
-    /// Waits for the screen to satisfy `condition`; fails with the screen otherwise.
+    private func start(_ arguments: String) throws { try tmux.start(arguments) }
+    private func key(_ key: String) throws { try tmux.key(key) }
     private func waitForScreen(_ what: String, timeout: Double = 20, file: StaticString = #filePath, line: UInt = #line,
                                _ condition: (String) -> Bool) {
-        let deadline = Date().addingTimeInterval(timeout)
-        var text = ""
-        while Date() < deadline {
-            text = screen()
-            if condition(text) { return }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        XCTFail("\(what); the screen was:\n\(text)", file: file, line: line)
+        tmux.waitForScreen(what, timeout: timeout, file: file, line: line, condition)
     }
-
-    private func exitStatus(timeout: Double = 20) -> String? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let text = try? String(contentsOfFile: directory + "/exit", encoding: .utf8) { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return nil
-    }
+    private func exitStatus(timeout: Double = 20) -> String? { tmux.exitStatus(timeout: timeout) }
 
     func testTabularDemoPanesKeysResizeAndQuit() throws {
         let study = directory + "/study.db"
@@ -91,17 +36,17 @@ final class TUITmuxTests: XCTestCase {
 
         try key("e")
         let exported = directory + "/study.best.json"
-        XCTAssertTrue(waitFor(10) { FileManager.default.fileExists(atPath: exported) }, "e writes \(exported)")
+        XCTAssertTrue(TmuxSession.waitFor(10) { FileManager.default.fileExists(atPath: exported) }, "e writes \(exported)")
         XCTAssertTrue((try? String(contentsOfFile: exported, encoding: .utf8))?.contains("\"space\":\"nb201\"") ?? false)
 
-        try tmux(["resize-window", "-t", session, "-x", "80", "-y", "24"])
+        try tmux.resize(80, 24)
         waitForScreen("the panes at 80x24") { s in
             let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
             return ["Fitness", "Trials"].allSatisfy(s.contains) && lines.allSatisfy { $0.count <= 80 }
         }
-        try tmux(["resize-window", "-t", session, "-x", "30", "-y", "8"])
+        try tmux.resize(30, 8)
         waitForScreen("the too-small message at 30x8") { $0.contains("too small") }
-        try tmux(["resize-window", "-t", session, "-x", "200", "-y", "60"])
+        try tmux.resize(200, 60)
         waitForScreen("the panes again at 200x60") { s in ["Fitness", "Operations", "Loss", "Pareto", "Trials"].allSatisfy(s.contains) }
 
         try key("q")
@@ -128,30 +73,10 @@ final class TUITmuxTests: XCTestCase {
         XCTAssertEqual(exitStatus(timeout: 60), "EXIT=0")
         // The study says so too: read it back through the export the user has (`--pruner none`:
         // this is the only pruned trial).
-        let csv = try runBinary(["export", "--storage", study, "--format", "csv"])
+        let csv = try CommandLineTests.nasTUI(["export", "--storage", study, "--format", "csv"])
         XCTAssertEqual(csv.status, 0, csv.stderr)
         let rows = csv.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", maxSplits: 3).map(String.init) }
         XCTAssertGreaterThan(rows.count, 0, csv.stdout)
         XCTAssertEqual(rows.filter { $0.count > 2 && $0[2] == "pruned" }.map { $0[0] }, [String(id)], csv.stdout)
-    }
-
-    /// Runs the binary to the end (not in tmux): exit status, stdout and stderr.
-    private func runBinary(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
-
-    private func waitFor(_ timeout: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline { if condition() { return true }; Thread.sleep(forTimeInterval: 0.05) }
-        return condition()
     }
 }
