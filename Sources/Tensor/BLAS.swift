@@ -30,7 +30,7 @@ func gemm(
     let extent = splitRows ? m : n
     let blocks = min(threads, extent / 16)
     let step = ((extent + blocks - 1) / blocks + 15) / 16 * 16
-    DispatchQueue.concurrentPerform(iterations: blocks) { i in
+    WorkerPool.shared.run(iterations: blocks, threads: ThreadConfig.count) { i in
         let lo = i * step, hi = min(extent, lo + step)
         guard lo < hi else { return }
         if splitRows { call(lo..<hi, 0..<n) } else { call(0..<m, lo..<hi) }

@@ -42,7 +42,7 @@ func parallelChunks(_ count: Int, minChunk: Int = 4096, _ body: (Range<Int>) -> 
     }
     let chunks = min(threads, count / minChunk)
     let step = (count + chunks - 1) / chunks
-    DispatchQueue.concurrentPerform(iterations: chunks) { i in
+    WorkerPool.shared.run(iterations: chunks, threads: ThreadConfig.count) { i in
         let start = i * step
         let end = min(count, start + step)
         if start < end { body(start..<end) }
@@ -59,7 +59,7 @@ func parallelFor(_ count: Int, _ body: (Int) -> Void) {
         return
     }
     let chunks = min(threads, count)
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+    WorkerPool.shared.run(iterations: chunks, threads: ThreadConfig.count) { c in
         var i = c
         while i < count { body(i); i += chunks }
     }
@@ -77,7 +77,7 @@ func parallelRanges(_ count: Int, _ body: (Int, Range<Int>) -> Void) {
         if count > 0 { body(0, 0..<count) }
         return
     }
-    DispatchQueue.concurrentPerform(iterations: ranges) { worker in
+    WorkerPool.shared.run(iterations: ranges, threads: ThreadConfig.count) { worker in
         let lo = worker * count / ranges, hi = (worker + 1) * count / ranges
         if lo < hi { body(worker, lo..<hi) }
     }
