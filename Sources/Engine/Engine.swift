@@ -94,7 +94,7 @@ public final class Engine: @unchecked Sendable {
         historyCursor = stored.cursor
         // (A placeholder first: every stored property must be set before a method is called.)
         strategy = .sampler(RandomSearch(domain: domain, history: history.trials))
-        let first = strategies.contains(control.strategy) ? control.strategy : settings.strategy
+        let first = strategies.contains(control.strategy) ? control.strategy : settings.strategy.rawValue
         strategy = try makeStrategy(first)
         history.noteSwitch(to: strategy.name)
         if !history.trials.isEmpty { note("study \(study.name): \(history.count) trials stored, budget \(control.budget)") }
@@ -103,7 +103,7 @@ public final class Engine: @unchecked Sendable {
 
     /// The strategies this study's space and evaluator allow.
     public var strategies: [String] {
-        ExperimentSettings.strategies.filter { $0 != "darts" || (settings.space == "darts" && settings.benchmark == nil) }
+        StrategyName.allCases.filter { $0 != .darts || (settings.space == .darts && settings.benchmark == nil) }.map(\.rawValue)
     }
 
     /// Starts `run` on a background thread; the handle's `wait()` returns its outcome.

@@ -166,9 +166,9 @@ extension Engine {
     static func pruner(for settings: ExperimentSettings) -> Pruner? {
         guard settings.benchmark == nil, settings.epochs >= 2 else { return nil }
         switch settings.pruner {
-        case "median": return MedianPruner()
-        case "halving": return try? SuccessiveHalvingPruner()
-        default: return nil
+        case .median: return MedianPruner()
+        case .halving: return try? SuccessiveHalvingPruner()
+        case .none: return nil
         }
     }
 
@@ -190,7 +190,7 @@ extension Engine {
         let sampler = try SampleStrategies.make(name, domain: domain, history: history.trials, budget: control.budget)
         guard let pool = settings.prerank, pool > 1 else { return .sampler(sampler) }
         guard let input = evaluator.networkInput else {
-            throw NASError("prerank \(pool): zero-cost pre-ranking builds each candidate's network, and this study's networks (\(settings.benchmark ?? settings.space)) cannot be built here; accepted: training studies and NAS-Bench-201 tables")
+            throw NASError("prerank \(pool): zero-cost pre-ranking builds each candidate's network, and this study's networks (\(settings.benchmark ?? settings.space.rawValue)) cannot be built here; accepted: training studies and NAS-Bench-201 tables")
         }
         note("\(name) proposals pre-ranked: the best by synflow of \(pool) candidates is trained")
         return .sampler(try ZeroCostPreRanking(sampler, poolSize: pool, inputShape: input.shape, classes: input.classes))

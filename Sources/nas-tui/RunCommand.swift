@@ -27,8 +27,8 @@ struct RunCommand: ParsableCommand {
         ? help, q quit.
         """)
 
-    @Option(help: "Search space: darts, nb201 or chain.") var space: String?
-    @Option(help: "Strategy: evolution, random, tpe or darts.") var strategy: String?
+    @Option(help: "Search space.") var space: SpaceName?
+    @Option(help: "Strategy (darts: the darts space with training data only).") var strategy: StrategyName?
     @Option(help: "Data set: fashion-mnist, synthetic or a PATH (default: fashion-mnist when installed).") var dataset: String?
     @Option(help: "Tabular benchmark CSV: look accuracy up instead of training (columns arch, cifar10_val_acc, …).") var benchmark: String?
     @Option(help: "Number of trials.") var budget: Int?
@@ -46,7 +46,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Cells of the networks (darts L; nb201 cells per stage), default 5.") var layers: Int?
     @Option(name: .customLong("train-limit"), help: "Training images per trial.") var trainLimit: Int?
     @Option(name: .customLong("validation-limit"), help: "Validation images per trial.") var validationLimit: Int?
-    @Option(help: "Pruner: median, halving or none.") var pruner: String?
+    @Option(help: "Pruner of training trials of 2 or more epochs.") var pruner: PrunerName?
     @Option(help: "Zero-cost pre-ranking: train the best by synflow of N candidates of the strategy (default 1: off).") var prerank: Int?
     @Option(help: "Threads for the tensor core (default: all cores).") var threads: Int?
 
