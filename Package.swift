@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "Config"),
         .target(name: "NAS", dependencies: ["Tensor", "Config", "CZlib"]),
         .target(name: "Search", dependencies: ["NAS", "Tensor"]),
+        // The timed workloads of bench/WORKLOADS.md, above Search so that W2 times DartsSearch's own step.
+        .target(name: "Benchmarks", dependencies: ["Search", "NAS", "Tensor"]),
         // The trained model as files: ONNX (through SwiftProtobuf's runtime; the ONNX messages are
         // generated once and committed), safetensors, PyTorch code, genotype and metrics JSON.
         .target(name: "ModelExport", dependencies: ["NAS", "Tensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
@@ -39,13 +41,14 @@ let package = Package(
         .executableTarget(
             name: "nas-tui",
             dependencies: [
-                "Tensor", "Config", "NAS", "Search", "Engine", "TUI", "ModelExport",
+                "Tensor", "Config", "NAS", "Search", "Engine", "TUI", "ModelExport", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "NASTests", dependencies: ["NAS", "Config", "Tensor"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "NAS", "Tensor"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Search"]),
         .testTarget(name: "ModelExportTests", dependencies: ["ModelExport", "NAS", "Tensor"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Search", "NAS", "Config", "Tensor", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Engine"]),
