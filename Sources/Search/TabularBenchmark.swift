@@ -132,7 +132,7 @@ public struct TabularBenchmark: Sendable {
 
         func number(_ record: CSVRecords.Record, _ name: String) throws -> Double? {
             guard let i = column[name] else { return nil }
-            let text = record.fields[i].trimmingCharacters(in: .whitespaces)
+            let text = Self.trimmed(record.fields[i])
             if text.isEmpty { return nil }
             guard let value = Double(text), value.isFinite else {
                 throw SearchError("\(file):\(record.line): column \(name): '\(text)' is not a number")
@@ -151,6 +151,7 @@ public struct TabularBenchmark: Sendable {
         var rows: [(genotype: Genotype, raw: [String: Double], parameters: Int?, flops: Int?, latency: Double?, line: Int)] = []
         var extras: [(devices: [String: Double], low: [String: Double], seconds: Double?, index: Int?)] = []
         rows.reserveCapacity(records.count)
+        index.reserveCapacity(records.count)
         extras.reserveCapacity(records.count)
         var index: [Genotype: Int] = [:]
         var space: String?
@@ -159,7 +160,7 @@ public struct TabularBenchmark: Sendable {
                 throw SearchError("\(file):\(record.line): \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"); "
                     + "the header has \(names.count) (quote an arch that contains commas)")
             }
-            let archText = record.fields[archColumn].trimmingCharacters(in: .whitespacesAndNewlines)
+            let archText = Self.trimmed(record.fields[archColumn])
             let genotype: Genotype
             do {
                 genotype = SearchDomain.canonical(try Genotype.parse(archText))
@@ -239,6 +240,15 @@ public struct TabularBenchmark: Sendable {
                   parameters: row.parameters, flops: row.flops, latencyMs: row.latency, deviceLatencyMs: extra.devices,
                   lowFidelity: extra.low, trainSeconds: extra.seconds, index: extra.index, line: row.line)
         }
+    }
+
+    /// `field` without surrounding whitespace (as Foundation trims, but no copy when there is none:
+    /// the common case, and a large table has hundreds of thousands of fields).
+    static func trimmed(_ field: String) -> String {
+        guard let first = field.utf8.first, let last = field.utf8.last else { return field }
+        func plain(_ byte: UInt8) -> Bool { byte > 32 && byte < 128 }
+        if plain(first) && plain(last) { return field }
+        return field.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Whether a header name is an accuracy column.
