@@ -78,7 +78,10 @@ public final class Engine: @unchecked Sendable {
         space = try SearchSpace.named(settings.space, channels: settings.networkChannels, layers: settings.networkLayers,
                                       chainFile: settings.chainConfig)
         if let benchmark = settings.benchmark {
-            let table = try TabularEvaluator(path: benchmark)
+            let table = try TabularEvaluator(path: benchmark, device: settings.device)
+            if settings.budgetSeconds != nil, !table.objective.benchmark.entries.contains(where: { $0.trainSeconds != nil }) {
+                throw NASError("--budget-seconds: \(benchmark) has no train_seconds values, so queries cost nothing; accepted: a table with train_seconds, or --budget N trials")
+            }
             evaluator = table
             domain = try table.objective.benchmark.domain(space: space)
         } else {
@@ -87,6 +90,9 @@ public final class Engine: @unchecked Sendable {
         }
         hardware = try settings.latencyTarget.map { try HardwareAwareObjective(targetMs: $0) }
         pruner = Self.pruner(for: settings)
+        if let table = evaluator as? TabularEvaluator {
+            table.observesCheapFidelity = pruner != nil && table.objective.fidelityLevels.count > 1
+        }
         generator = SeededGenerator(seed: settings.seed ^ seedSalt)
         control = try store.control(study: study.id)
         let stored = try store.finishedTrials(study: study.id, after: 0)
@@ -142,7 +148,9 @@ public final class Engine: @unchecked Sendable {
                 if !announced {
                     announced = true
                     if control.state != .finished { try store.setState(.finished, study: study.id); control.state = .finished }
-                    note("budget of \(control.budget) trials met")
+                    note(control.budgetSeconds.map { total in control.spentSeconds >= total
+                        ? String(format: "budget of %.0f simulated seconds spent (%.0f s)", total, control.spentSeconds)
+                        : "budget of \(control.budget) trials met" } ?? "budget of \(control.budget) trials met")
                     finished = true
                     publish(force: true)
                 }
@@ -213,7 +221,11 @@ public final class Engine: @unchecked Sendable {
         let done = control.countedFinished
         guard done > 0 else { return nil }
         let elapsed = Date().timeIntervalSince(started)
-        return elapsed / Double(done) * Double(max(0, control.budget - done))
+        var left = Double(max(0, control.budget - done)) / Double(done)
+        if let total = control.budgetSeconds, control.spentSeconds > 0 {
+            left = min(left, max(0, total - control.spentSeconds) / control.spentSeconds)
+        }
+        return elapsed * left
     }
 }
 

@@ -15,7 +15,7 @@ extension Engine {
         s.strategy = strategy.name
         s.strategies = strategies
         s.state = finished ? .finished : control.state == .paused ? .paused : control.state == .finished ? .finished : .running
-        s.budget = control.budget
+        s.budget = control.budget >= ExperimentSettings.unlimitedTrials ? 0 : control.budget
         s.budgetSeconds = control.budgetSeconds
         s.spentSeconds = control.spentSeconds
         s.workers = liveWorkers
@@ -27,6 +27,7 @@ extension Engine {
         s.runningProgress = runningProgress
         s.operations = operationWeights()
         s.latencyTarget = settings.latencyTarget
+        s.device = settings.device
         s.comparison = comparison
         s.otherStudies = otherStudies
         s.log = Array(log.suffix(20))

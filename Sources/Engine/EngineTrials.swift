@@ -10,9 +10,19 @@ extension Engine {
     /// Proposes, claims and evaluates the next trial; waits when others hold the last of the budget.
     func runNextTrial() throws {
         let proposal: TrialProposal
+        /// The fidelity a multi-fidelity strategy asked for (nil: full).
+        var fidelity: Int?
         switch strategy {
         case .sampler(let sampler):
-            do { proposal = TrialProposal(genotype: try sampler.ask(using: &generator), strategy: sampler.name) } catch {
+            do {
+                if let multi = sampler as? MultiFidelityStrategy {
+                    let asked = try multi.askWithFidelity(using: &generator)
+                    proposal = TrialProposal(genotype: asked.genotype, strategy: sampler.name)
+                    fidelity = asked.fidelity == multi.levels.last ? nil : asked.fidelity
+                } else {
+                    proposal = TrialProposal(genotype: try sampler.ask(using: &generator), strategy: sampler.name)
+                }
+            } catch {
                 note("\(sampler.name) could not propose: \(error); switching to random")
                 try store.send(.switchStrategy("random"), study: study.id, issuer: worker.id)
                 try poll(force: true)
@@ -27,7 +37,9 @@ extension Engine {
             if othersRunning > 0 { idle() }
             try poll(force: true)
             try syncHistory()
-        case .trial(let trial):
+        case .trial(var trial):
+            // A queued architecture (the user's, or a retry) is evaluated in full.
+            if trial.origin == nil { trial.fidelity = fidelity }
             logPreRanking(trial)
             if case .darts(let search) = strategy, trial.origin == nil {
                 try evaluate(trial) { trial, control in try self.runDartsEpoch(search, trial: &trial, control: control) }
@@ -109,6 +121,7 @@ extension Engine {
         let accuracy = trial.accuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
         note("trial \(trial.id) \(trial.status.rawValue) \(accuracy) [\(trial.strategy)]\(trial.note.map { trial.status == .complete ? "" : ": \($0)" } ?? "")")
         control.countedFinished += 1
+        control.spentSeconds += trial.costSeconds ?? 0
         onEvent?(.trialFinished(trial, best: history.best, finished: control.countedFinished, budget: control.budget, etaSeconds: eta))
         publish(force: true)
     }
@@ -116,8 +129,11 @@ extension Engine {
     /// The running trial's epoch and loss-point reports: curves for the screen and the storage,
     /// the pruner's judgement, headless progress.
     private func progress(of trialID: Int, control: TrainingControl) -> TrialProgress {
-        let pruner = self.pruner
-        let epochs = settings.epochs
+        // A multi-fidelity strategy chooses the fidelity itself: no pruner then.
+        let multiFidelity: Bool
+        if case .sampler(let sampler) = strategy { multiFidelity = sampler is MultiFidelityStrategy } else { multiFidelity = false }
+        let pruner = multiFidelity ? nil : self.pruner
+        let epochs = evaluator is TabularEvaluator ? TabularBenchmark.fullEpochs : (running?.fidelity ?? settings.epochs)
         return TrialProgress(
             onEpoch: { [unowned self] report in
                 running?.epochs.append(report)
@@ -162,9 +178,15 @@ extension Engine {
                     scores.count, scores.last ?? .nan, scores.isEmpty ? .nan : scores[scores.count / 2], ranking.lastSeconds))
     }
 
-    /// The pruner of the settings; tabular trials have no epochs to prune on.
+    /// The pruner of the settings. Tabular trials are pruned on the table's cheap fidelity, and
+    /// only under a budget in seconds, where a pruned query costs less (under a trial budget it
+    /// would spend a whole trial on a cheap look); training trials need 2 epochs or more.
     static func pruner(for settings: ExperimentSettings) -> Pruner? {
-        guard settings.benchmark == nil, settings.epochs >= 2 else { return nil }
+        if settings.benchmark != nil {
+            guard settings.budgetSeconds != nil else { return nil }
+        } else {
+            guard settings.epochs >= 2 else { return nil }
+        }
         switch settings.pruner {
         case .median: return MedianPruner()
         case .halving: return try? SuccessiveHalvingPruner()
@@ -187,13 +209,39 @@ extension Engine {
             return .darts(try DartsSearch(size: size, settings: dartsSettings, data: training.train, seed: settings.seed &+ UInt64(history.count),
                                           history: history.trials))
         }
-        let sampler = try SampleStrategies.make(name, domain: domain, history: history.trials, budget: control.budget)
-        guard let pool = settings.prerank, pool > 1 else { return .sampler(sampler) }
+        if name == Hyperband.strategyName { return .sampler(try makeHyperband()) }
+        return .sampler(try preRanked(try SampleStrategies.make(name, domain: domain, history: history.trials, budget: control.budget),
+                                      name: name))
+    }
+
+    /// Hyperband over the table's fidelities (cheap columns, then the full one) or over training
+    /// epochs (geometric levels up to the study's epochs), drawing new configurations from the
+    /// settings' sampler (pre-ranked when `prerank` is set).
+    private func makeHyperband() throws -> Hyperband {
+        let eta = settings.hyperbandEta ?? ExperimentSettings.defaultHyperbandEta
+        let schedule: HyperbandSchedule
+        if let table = evaluator as? TabularEvaluator {
+            schedule = try HyperbandSchedule(levels: table.objective.fidelityLevels, eta: eta)
+        } else {
+            schedule = try HyperbandSchedule.geometric(maxResource: settings.epochs, eta: eta)
+        }
+        let samplerName = (settings.hyperbandSampler ?? .random).rawValue
+        let budget = control.budget >= ExperimentSettings.unlimitedTrials ? nil : control.budget
+        let inner = try preRanked(try SampleStrategies.make(samplerName, domain: domain, history: history.trials, budget: budget),
+                                  name: samplerName)
+        note("hyperband over \(schedule.levels.map(String.init).joined(separator: "/")) epochs, eta \(eta), new configurations from \(samplerName)")
+        let hyperband = Hyperband(schedule: schedule, sampler: inner)
+        return hyperband
+    }
+
+    /// `sampler`, wrapped in zero-cost pre-ranking when the settings ask for it.
+    private func preRanked(_ sampler: SampleStrategy, name: String) throws -> SampleStrategy {
+        guard let pool = settings.prerank, pool > 1 else { return sampler }
         guard let input = evaluator.networkInput else {
             throw NASError("prerank \(pool): zero-cost pre-ranking builds each candidate's network, and this study's networks (\(settings.benchmark ?? settings.space.rawValue)) cannot be built here; accepted: training studies and NAS-Bench-201 tables")
         }
         note("\(name) proposals pre-ranked: the best by synflow of \(pool) candidates is trained")
-        return .sampler(try ZeroCostPreRanking(sampler, poolSize: pool, inputShape: input.shape, classes: input.classes))
+        return try ZeroCostPreRanking(sampler, poolSize: pool, inputShape: input.shape, classes: input.classes)
     }
 
     func switchStrategy(to name: String) {

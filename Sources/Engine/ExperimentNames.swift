@@ -1,9 +1,9 @@
 /// The strategies a study can run, by the name the command line, config files, the strategy
 /// picker and stored studies use.
 public enum StrategyName: String, CaseIterable, Codable, Sendable {
-    case random, evolution, tpe, darts
+    case random, evolution, tpe, darts, hyperband
 
-    /// "random, evolution, tpe, darts", for messages.
+    /// "random, evolution, tpe, darts, hyperband", for messages.
     public static var acceptedText: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 

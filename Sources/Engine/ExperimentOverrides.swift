@@ -9,6 +9,7 @@ public struct ExperimentOverrides: Sendable {
     public var budget: Int?, epochs: Int?, seed: UInt64?, latencyTarget: Double?
     public var channels: Int?, layers: Int?, trainLimit: Int?, validationLimit: Int?
     public var pruner: PrunerName?, prerank: Int?
+    public var device: String?, budgetSeconds: Double?
     public var storage: String?, theme: String?
 
     public init() {}
@@ -41,6 +42,11 @@ extension ExperimentSettings {
         if let v = o.validationLimit { s.validationLimit = v }
         if let v = o.pruner { s.pruner = v }
         if let v = o.prerank { s.prerank = v }
+        if let v = o.device { s.device = v }
+        if let v = o.budgetSeconds { s.budgetSeconds = v }
+        // A budget in seconds alone: as many trials as the seconds allow.
+        let configBudget = config.map { c in ((try? c.table("experiment")) ?? c.root).contains("budget") } ?? false
+        if s.budgetSeconds != nil && o.budget == nil && !configBudget { s.budget = unlimitedTrials }
         return ResolvedExperiment(settings: s, storage: o.storage ?? storage, theme: o.theme ?? theme)
     }
 }

@@ -31,8 +31,25 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
     /// Zero-cost pre-ranking: each proposal is the best by synflow of this many candidates of
     /// the strategy (nil or 1: off). Not for darts, which proposes by gradient.
     public var prerank: Int?
+    /// Tabular studies: latency from the table's `latency_DEVICE_ms` column (nil: `latency_ms`,
+    /// or this machine's latency model).
+    public var device: String?
+    /// A budget in simulated seconds (a table's `train_seconds`, scaled to each query's fidelity),
+    /// instead of or besides `budget` trials: no trial starts once it is spent.
+    public var budgetSeconds: Double?
+    /// Hyperband's reduction factor η (nil: `defaultHyperbandEta`).
+    public var hyperbandEta: Int?
+    /// Where hyperband's new configurations come from: random, evolution or tpe (nil: random).
+    public var hyperbandSampler: StrategyName?
 
     public init() {}
+
+    /// The samplers hyperband draws new configurations from.
+    public static let hyperbandSamplers: [StrategyName] = [.random, .evolution, .tpe]
+    /// η when none is given: 3, the paper's.
+    public static let defaultHyperbandEta = 3
+    /// The trial budget of a study given only a budget in seconds (no limit in practice).
+    public static let unlimitedTrials = 1_000_000_000
 
     /// The channels and cells networks are built with.
     public var networkChannels: Int { channels ?? (space == .darts ? 8 : 16) }
@@ -52,7 +69,40 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
         try require(learningRate > 0, "learning rate \(learningRate); accepted: a positive number")
         try require(space != .chain || chainConfig != nil, "space chain needs its TOML file (--config FILE.toml with [space] and [[layer]] tables)")
         try require(prerank.map { $0 >= 1 } ?? true, "prerank \(prerank ?? 0); accepted: 1 or more candidates per proposal (1: off)")
+        try require(budgetSeconds.map { $0 > 0 && $0.isFinite } ?? true,
+                    "budget seconds \(budgetSeconds ?? 0); accepted: a positive number of simulated seconds")
+        try require(hyperbandEta.map { $0 >= 2 } ?? true, "hyperband eta \(hyperbandEta ?? 0); accepted: 2 or more")
+        try require(hyperbandSampler.map(Self.hyperbandSamplers.contains) ?? true,
+                    "hyperband sampler '\(hyperbandSampler?.rawValue ?? "")'; accepted: \(Self.hyperbandSamplers.map(\.rawValue).joined(separator: ", "))")
+        try require(device == nil || benchmark != nil, "device \(device ?? ""): device latencies come from a tabular benchmark's latency_DEVICE_ms columns; accepted with --benchmark FILE.csv")
+        try require(budgetSeconds == nil || benchmark != nil, "budget seconds: simulated time is a table's train_seconds; accepted with --benchmark FILE.csv (a table with a train_seconds column)")
+        if let benchmark, device != nil || budgetSeconds != nil { try validateAgainstHeader(of: benchmark) }
         if strategy == .darts { try require(space == .darts && benchmark == nil, "strategy darts searches the darts space by training a supernet; accepted with --space darts and no --benchmark") }
+    }
+
+    /// Checks `device` and `budgetSeconds` against the table's header line alone (before any
+    /// study is created): the device's column must exist, and a budget in seconds needs
+    /// `train_seconds`. A file that cannot be read is left for the table loader to report.
+    func validateAgainstHeader(of path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        let head = String(decoding: handle.readData(ofLength: 64 * 1024), as: UTF8.self)
+        let line = head.split(maxSplits: 1, omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        let columns = line.trimmingCharacters(in: CharacterSet(charactersIn: "\r\u{FEFF}")).split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        if let device {
+            let devices = columns.compactMap { c -> String? in
+                guard c.hasPrefix("latency_"), c.hasSuffix("_ms"), c.count > "latency__ms".count else { return nil }
+                return String(c.dropFirst("latency_".count).dropLast("_ms".count))
+            }
+            guard devices.contains(device) else {
+                throw NASError("--device \(device): \(path) has no column latency_\(device)_ms; accepted: "
+                    + (devices.isEmpty ? "none (the table has no latency_DEVICE_ms columns)" : devices.joined(separator: ", ")))
+            }
+        }
+        if let budgetSeconds, !columns.contains("train_seconds") {
+            throw NASError("--budget-seconds \(budgetSeconds): \(path) has no train_seconds column, so queries have no simulated cost; accepted: a table with train_seconds (e.g. demo/benchmarks/nb201_full.csv), or --budget N trials")
+        }
     }
 
     /// The settings as one line of JSON (stored with the study).
@@ -73,6 +123,7 @@ extension ExperimentSettings {
     public static let configKeys: Set<String> = [
         "space", "strategy", "dataset", "benchmark", "budget", "epochs", "seed", "latency_target", "channels", "layers",
         "train_limit", "validation_limit", "batch_size", "lr", "pruner", "prerank", "storage", "theme",
+        "device", "budget_seconds", "hyperband_eta", "hyperband_sampler",
     ]
 
     /// Applies a TOML config: run options at the top level or in `[experiment]`; a chain space's
@@ -101,6 +152,10 @@ extension ExperimentSettings {
         if table.contains("lr") { learningRate = Float(try table.double("lr")) }
         if table.contains("pruner") { pruner = try table.choice("pruner", of: PrunerName.self) }
         if table.contains("prerank") { prerank = try table.int("prerank") }
+        if table.contains("device") { device = try table.string("device") }
+        if table.contains("budget_seconds") { budgetSeconds = try table.double("budget_seconds") }
+        if table.contains("hyperband_eta") { hyperbandEta = try table.int("hyperband_eta") }
+        if table.contains("hyperband_sampler") { hyperbandSampler = try table.choice("hyperband_sampler", of: StrategyName.self) }
         let storage = table.contains("storage") ? try table.string("storage") : nil
         let theme = table.contains("theme") ? try table.string("theme") : nil
         return (storage, theme)

@@ -84,7 +84,7 @@ struct StudyHistory {
                      CurvePoint(epoch: $0.epoch, trainLoss: $0.trainLoss, validationLoss: $0.validationLoss,
                                 trainAccuracy: $0.trainAccuracy, validationAccuracy: $0.validationAccuracy)
                  }, steps: trial.steps.map { LossPoint(epoch: $0.epoch, loss: $0.loss) }, note: trial.note,
-                 origin: trial.origin?.rawValue, worker: trial.worker)
+                 origin: trial.origin?.rawValue, fidelity: trial.fidelity.map { "\($0) ep" }, worker: trial.worker)
     }
 }
 

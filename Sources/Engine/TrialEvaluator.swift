@@ -66,7 +66,7 @@ final class TrainingEvaluator: TrialEvaluator {
         var generator = SeededGenerator(seed: settings.seed &+ UInt64(trial.id) &* 7919)
         let model = try space.build(trial.genotype, inputShape: train.imageShape, classes: train.classCount, generator: &generator)
         var training = TrainingSettings()
-        training.epochs = settings.epochs
+        training.epochs = trial.fidelity ?? settings.epochs
         training.batchSize = settings.batchSize
         training.learningRate = settings.learningRate
         training.seed = settings.seed &+ UInt64(trial.id)

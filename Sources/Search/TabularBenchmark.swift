@@ -15,6 +15,13 @@ import NAS
 /// | `params` | parameter count | no |
 /// | `flops` | multiply-adds (NAS-Bench-201's counter) | no |
 /// | `latency_ms` | measured latency in milliseconds | no |
+/// | `latency_DEVICE_ms` | latency measured on the device DEVICE (e.g. `latency_raspi4_ms`): `--device DEVICE` | no |
+/// | `METRIC_epochN` | METRIC (an accuracy column's name) after an N-epoch schedule: a cheap, low-fidelity observation | no |
+/// | `train_seconds` | the seconds the benchmark spent training the cell for the full `fullEpochs` schedule: a query's simulated cost | no |
+/// | `index` | the cell's index in the benchmark's own order (a whole number) | no |
+///
+/// `demo/benchmarks/nb201_full.csv` (all 15,625 NAS-Bench-201 cells) has every column but params
+/// and FLOPs; the full accuracy columns are the 200-epoch ones (`fullEpochs`).
 ///
 /// Accuracies are percentages (0-100), stored as fractions; a column whose values all lie in
 /// [0, 1] is taken to be fractions already. Empty cells are missing values. Other columns are
@@ -29,9 +36,28 @@ public struct TabularBenchmark: Sendable {
         public var parameters: Int?
         public var flops: Int?
         public var latencyMs: Double?
+        /// Device name → latency (ms) from the `latency_DEVICE_ms` columns (missing cells left out).
+        public var deviceLatencyMs: [String: Double] = [:]
+        /// Low-fidelity column (`METRIC_epochN`) → accuracy as a fraction (missing cells left out).
+        public var lowFidelity: [String: Double] = [:]
+        /// Seconds of the full training schedule (`train_seconds`).
+        public var trainSeconds: Double?
+        /// The `index` column.
+        public var index: Int?
         /// The 1-based line of the row in the file.
         public var line: Int
     }
+
+    /// A low-fidelity column: `metric` after `epochs` epochs instead of the full schedule.
+    public struct FidelityColumn: Equatable, Sendable {
+        public var column: String
+        public var metric: String
+        public var epochs: Int
+    }
+
+    /// The epochs of the full schedule the plain accuracy columns and `train_seconds` belong to
+    /// (NAS-Bench-201's 200).
+    public static let fullEpochs = 200
 
     /// The accuracy columns of the standard format, in the order `TabularObjective` prefers them.
     public static let standardAccuracyColumns = ["cifar10_val_acc", "cifar100_val_acc", "imagenet16_val_acc"]
@@ -44,6 +70,10 @@ public struct TabularBenchmark: Sendable {
     public let entries: [Entry]
     /// "darts", "nb201" or "chain".
     public let spaceName: String
+    /// The devices of the `latency_DEVICE_ms` columns, in file order.
+    public let devices: [String]
+    /// The low-fidelity columns, in file order.
+    public let fidelityColumns: [FidelityColumn]
     private let index: [Genotype: Int]
 
     /// Reads the CSV file at `path`.
@@ -85,9 +115,24 @@ public struct TabularBenchmark: Sendable {
                 + "expected \(expected)")
         }
 
+        var devices: [(name: String, column: String)] = []
+        var fidelityColumns: [FidelityColumn] = []
+        for name in names {
+            if name.hasPrefix("latency_") && name.hasSuffix("_ms") && name.count > "latency__ms".count {
+                devices.append((String(name.dropFirst("latency_".count).dropLast("_ms".count)), name))
+            } else if let range = name.range(of: "_epoch", options: .backwards), let epochs = Int(name[range.upperBound...]) {
+                let metric = String(name[..<range.lowerBound])
+                guard epochs >= 1, Self.isAccuracyColumn(metric) else {
+                    throw SearchError("\(file):\(header.line): column '\(name)': expected ACCURACY_epochN with N ≥ 1 epochs "
+                        + "and an accuracy column's name before _epoch (e.g. cifar10_val_acc_epoch12)")
+                }
+                fidelityColumns.append(FidelityColumn(column: name, metric: metric, epochs: epochs))
+            }
+        }
+
         func number(_ record: CSVRecords.Record, _ name: String) throws -> Double? {
             guard let i = column[name] else { return nil }
-            let text = record.fields[i].trimmingCharacters(in: .whitespaces)
+            let text = Self.trimmed(record.fields[i])
             if text.isEmpty { return nil }
             guard let value = Double(text), value.isFinite else {
                 throw SearchError("\(file):\(record.line): column \(name): '\(text)' is not a number")
@@ -104,14 +149,18 @@ public struct TabularBenchmark: Sendable {
         }
 
         var rows: [(genotype: Genotype, raw: [String: Double], parameters: Int?, flops: Int?, latency: Double?, line: Int)] = []
+        var extras: [(devices: [String: Double], low: [String: Double], seconds: Double?, index: Int?)] = []
+        rows.reserveCapacity(records.count)
+        extras.reserveCapacity(records.count)
         var index: [Genotype: Int] = [:]
+        index.reserveCapacity(records.count)
         var space: String?
         for record in records.dropFirst() {
             guard record.fields.count == names.count else {
                 throw SearchError("\(file):\(record.line): \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"); "
                     + "the header has \(names.count) (quote an arch that contains commas)")
             }
-            let archText = record.fields[archColumn].trimmingCharacters(in: .whitespacesAndNewlines)
+            let archText = Self.trimmed(record.fields[archColumn])
             let genotype: Genotype
             do {
                 genotype = SearchDomain.canonical(try Genotype.parse(archText))
@@ -145,8 +194,31 @@ public struct TabularBenchmark: Sendable {
                 throw SearchError("\(file):\(record.line): column latency_ms: \(value) must be a positive number of "
                     + "milliseconds (or empty)")
             }
+            var deviceLatency: [String: Double] = [:]
+            for device in devices {
+                guard let value = try number(record, device.column) else { continue }
+                guard value > 0 else {
+                    throw SearchError("\(file):\(record.line): column \(device.column): \(value) must be a positive number of "
+                        + "milliseconds (or empty)")
+                }
+                deviceLatency[device.name] = value
+            }
+            var low: [String: Double] = [:]
+            for fidelity in fidelityColumns {
+                guard let value = try number(record, fidelity.column) else { continue }
+                guard (0...100).contains(value) else {
+                    throw SearchError("\(file):\(record.line): column \(fidelity.column): \(value) is outside 0...100; expected "
+                        + "a validation accuracy in percent")
+                }
+                low[fidelity.column] = value / 100
+            }
+            let seconds = try number(record, "train_seconds")
+            if let seconds, seconds < 0 {
+                throw SearchError("\(file):\(record.line): column train_seconds: \(seconds) must be 0 or more seconds (or empty)")
+            }
             index[genotype] = rows.count
             rows.append((genotype, raw, try count(record, "params"), try count(record, "flops"), latency, record.line))
+            extras.append((deviceLatency, low, seconds, try count(record, "index")))
         }
         guard let spaceName = space else {
             throw SearchError("\(file): the header has no rows under it; expected one architecture per line")
@@ -160,16 +232,29 @@ public struct TabularBenchmark: Sendable {
         self.file = file
         self.accuracyColumns = accuracyNames
         self.spaceName = spaceName
+        self.devices = devices.map(\.name)
+        self.fidelityColumns = fidelityColumns
         self.index = index
-        self.entries = rows.map { row in
+        self.entries = zip(rows, extras).map { row, extra in
             Entry(genotype: row.genotype, accuracies: row.raw.reduce(into: [:]) { $0[$1.key] = $1.value * scale[$1.key]! },
-                  parameters: row.parameters, flops: row.flops, latencyMs: row.latency, line: row.line)
+                  parameters: row.parameters, flops: row.flops, latencyMs: row.latency, deviceLatencyMs: extra.devices,
+                  lowFidelity: extra.low, trainSeconds: extra.seconds, index: extra.index, line: row.line)
         }
+    }
+
+    /// `field` without surrounding whitespace (as Foundation trims, but no copy when there is none:
+    /// the common case, and a large table has hundreds of thousands of fields).
+    static func trimmed(_ field: String) -> String {
+        guard let first = field.utf8.first, let last = field.utf8.last else { return field }
+        func plain(_ byte: UInt8) -> Bool { byte > 32 && byte < 128 }
+        if plain(first) && plain(last) { return field }
+        return field.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Whether a header name is an accuracy column.
     static func isAccuracyColumn(_ name: String) -> Bool {
-        standardAccuracyColumns.contains(name) || name == "accuracy" || name.hasSuffix("_acc") || name.hasSuffix("_accuracy")
+        if name.range(of: "_epoch", options: .backwards).map({ Int(name[$0.upperBound...]) != nil }) ?? false { return false }
+        return standardAccuracyColumns.contains(name) || name == "accuracy" || name.hasSuffix("_acc") || name.hasSuffix("_accuracy")
     }
 
     /// The row of `genotype`, or nil when the table does not list it.

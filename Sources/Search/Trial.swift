@@ -44,26 +44,39 @@ public struct Trial: Codable, Sendable, Equatable {
     public var retryOf: Int?
     /// The worker that evaluates (or evaluated) it.
     public var worker: String?
+    /// The resource (epochs) of a low-fidelity evaluation a multi-fidelity strategy asked for
+    /// (e.g. 12 of a table's 200 epochs, 3 of 9 in training); nil for a full evaluation. Such a
+    /// trial's accuracy is not comparable with full ones: it never ranks, never is the best.
+    public var fidelity: Int?
+    /// What the evaluation cost in simulated seconds (a table's training seconds, scaled to the
+    /// fidelity); counts against a budget in seconds. Nil when the evaluation has no such cost.
+    public var costSeconds: Double?
 
     public init(id: Int, genotype: Genotype, strategy: String, status: TrialStatus = .running, accuracy: Double? = nil,
                 fitness: Double? = nil, latencyMs: Double? = nil, parameters: Int? = nil, flops: Int? = nil,
                 epochs: [EpochReport] = [], note: String? = nil, seconds: Double? = nil, steps: [TrainingLossPoint] = [],
-                origin: TrialOrigin? = nil, retryOf: Int? = nil, worker: String? = nil) {
+                origin: TrialOrigin? = nil, retryOf: Int? = nil, worker: String? = nil, fidelity: Int? = nil,
+                costSeconds: Double? = nil) {
         self.id = id; self.genotype = genotype; self.strategy = strategy; self.status = status
         self.accuracy = accuracy; self.fitness = fitness; self.latencyMs = latencyMs
         self.parameters = parameters; self.flops = flops; self.epochs = epochs; self.note = note; self.seconds = seconds
         self.steps = steps; self.origin = origin; self.retryOf = retryOf; self.worker = worker
+        self.fidelity = fidelity; self.costSeconds = costSeconds
     }
 
-    /// The fitness of a complete trial; nil otherwise (pruned and failed trials rank below all).
-    public var completedFitness: Double? { status == .complete ? fitness : nil }
+    /// The fitness of a complete full-fidelity trial; nil otherwise (pruned, failed and
+    /// low-fidelity trials rank below all).
+    public var completedFitness: Double? { status == .complete && fidelity == nil ? fitness : nil }
+
+    /// Whether the trial was evaluated at a lower fidelity than the full one.
+    public var isLowFidelity: Bool { fidelity != nil }
 }
 
 extension Trial {
-    /// What strategies rank by: `fitness` (else `accuracy`) of a complete trial; nil for running,
-    /// pruned and failed trials and for non-finite values.
+    /// What strategies rank by: `fitness` (else `accuracy`) of a complete full-fidelity trial;
+    /// nil for running, pruned, failed and low-fidelity trials and for non-finite values.
     public var rankingFitness: Double? {
-        guard status == .complete, let value = fitness ?? accuracy, value.isFinite else { return nil }
+        guard status == .complete, fidelity == nil, let value = fitness ?? accuracy, value.isFinite else { return nil }
         return value
     }
 

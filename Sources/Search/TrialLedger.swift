@@ -12,12 +12,13 @@ struct TrialLedger {
         seen.insert(SearchDomain.canonical(genotype))
     }
 
-    /// Notes `trial`; true when it is a finished trial of `spaceName` not learnt from before,
-    /// i.e. one the strategy should learn from now.
+    /// Notes `trial`; true when it is a finished full-fidelity trial of `spaceName` not learnt
+    /// from before, i.e. one the strategy should learn from now. A low-fidelity trial only marks
+    /// its genotype as taken (its accuracy does not compare with full ones).
     mutating func learn(_ trial: Trial, spaceName: String) -> Bool {
         guard trial.genotype.spaceName == spaceName else { return false }
         seen.insert(SearchDomain.canonical(trial.genotype))
-        guard trial.status.isFinished else { return false }
+        guard trial.status.isFinished, !trial.isLowFidelity else { return false }
         return finishedIDs.insert(trial.id).inserted
     }
 }

@@ -15,7 +15,9 @@ final class HeadlessOutput {
         case let .trialFinished(trial, best, finished, budget, eta):
             let accuracy = trial.accuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
             let bestText = best.flatMap { b in b.accuracy.map { String(format: "best %.2f%% (trial %d)", $0 * 100, b.id) } } ?? "best -"
-            err("trial \(trial.id) \(trial.status.rawValue) \(accuracy) [\(trial.strategy)] | \(bestText) | \(finished)/\(budget) | ETA \(Self.duration(eta))")
+            let at = trial.fidelity.map { " at \($0) ep" } ?? ""
+            let budgetText = budget >= ExperimentSettings.unlimitedTrials ? "\(finished) trials" : "\(finished)/\(budget)"
+            err("trial \(trial.id) \(trial.status.rawValue) \(accuracy)\(at) [\(trial.strategy)] | \(bestText) | \(budgetText) | ETA \(Self.duration(eta))")
             if json { out(JSONOutput.line(TrialEvent(trial))) }
         case let .progress(id, epoch, epochs, fraction, finished, budget):
             guard Date().timeIntervalSince(lastProgress) > 1 else { return }
@@ -53,15 +55,19 @@ struct TrialEvent: Encodable {
     let id: Int, status: String, strategy: String, arch: String
     let accuracy: Double?, fitness: Double?, latencyMs: Double?
     let params: Int?, flops: Int?, epochs: Int, note: String?, origin: String?
+    /// Epochs of a low-fidelity evaluation (null: full); simulated seconds the query cost.
+    let fidelity: Int?, costSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case event, id, status, strategy, arch, accuracy, fitness, latencyMs = "latency_ms", params, flops, epochs, note, origin
+        case fidelity, costSeconds = "cost_seconds"
     }
 
     init(_ t: Trial) {
         id = t.id; status = t.status.rawValue; strategy = t.strategy; arch = HeadlessOutput.arch(t)
         accuracy = t.accuracy?.finite; fitness = t.fitness?.finite; latencyMs = t.latencyMs?.finite
         params = t.parameters; flops = t.flops; epochs = t.epochs.count; note = t.note; origin = t.origin?.rawValue
+        fidelity = t.fidelity; costSeconds = t.costSeconds?.finite
     }
 
     /// Unknown values are written as null, so every event has every key.
@@ -71,7 +77,8 @@ struct TrialEvent: Encodable {
         try c.encode(strategy, forKey: .strategy); try c.encode(arch, forKey: .arch); try c.encode(accuracy, forKey: .accuracy)
         try c.encode(fitness, forKey: .fitness); try c.encode(latencyMs, forKey: .latencyMs); try c.encode(params, forKey: .params)
         try c.encode(flops, forKey: .flops); try c.encode(epochs, forKey: .epochs); try c.encode(note, forKey: .note)
-        try c.encode(origin, forKey: .origin)
+        try c.encode(origin, forKey: .origin); try c.encode(fidelity, forKey: .fidelity)
+        try c.encode(costSeconds, forKey: .costSeconds)
     }
 }
 

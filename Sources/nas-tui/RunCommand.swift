@@ -28,10 +28,12 @@ struct RunCommand: ParsableCommand {
         """)
 
     @Option(help: "Search space.") var space: SpaceName?
-    @Option(help: "Strategy (darts: the darts space with training data only).") var strategy: StrategyName?
+    @Option(help: "Strategy (darts: the darts space with training data only; hyperband: successive-halving brackets over the table's fidelities or training epochs).") var strategy: StrategyName?
     @Option(help: "Data set: fashion-mnist, synthetic or a PATH (default: fashion-mnist when installed).") var dataset: String?
     @Option(help: "Tabular benchmark CSV: look accuracy up instead of training (columns arch, cifar10_val_acc, …).") var benchmark: String?
     @Option(help: "Number of trials.") var budget: Int?
+    @Option(name: .customLong("budget-seconds"), help: "Budget in simulated seconds of a table's train_seconds (each query costs its fidelity's share); with or instead of --budget.") var budgetSeconds: Double?
+    @Option(help: "Tabular latency from the table's column latency_NAME_ms (e.g. raspi4, pixel3); unknown names list the table's devices.") var device: String?
     @Option(help: "Epochs per trial.") var epochs: Int?
     @Option(help: "Random seed.") var seed: UInt64?
     @Option(name: .customLong("latency-target"), help: "Latency target in milliseconds (fitness is penalised above it).") var latencyTarget: Double?
@@ -54,6 +56,10 @@ struct RunCommand: ParsableCommand {
         if resume && storage == nil { throw ValidationError("--resume needs --storage FILE.db, the study to continue") }
         if json && !headless { throw ValidationError("--json goes with --headless (the TUI owns the screen)") }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): accepted: 1 or more") }
+        if let budgetSeconds, !(budgetSeconds > 0 && budgetSeconds.isFinite) {
+            throw ValidationError("--budget-seconds \(budgetSeconds): accepted: a positive number of simulated seconds")
+        }
+        if let device, device.isEmpty { throw ValidationError("--device '': accepted: a device of the table's latency_DEVICE_ms columns") }
     }
 
     func run() throws {
@@ -64,6 +70,7 @@ struct RunCommand: ParsableCommand {
         overrides.channels = channels; overrides.layers = layers; overrides.trainLimit = trainLimit
         overrides.validationLimit = validationLimit; overrides.pruner = pruner; overrides.prerank = prerank
         overrides.storage = storage; overrides.theme = theme
+        overrides.device = device; overrides.budgetSeconds = budgetSeconds
         let experiment: ResolvedExperiment
         do {
             experiment = try ExperimentSettings.resolve(config: try config.map { try TOMLDocument(contentsOfFile: $0) }, overrides: overrides)
@@ -89,7 +96,7 @@ struct RunCommand: ParsableCommand {
         if headless {
             let output = HeadlessOutput(json: json)
             engine.onEvent = output.handle
-            FileHandle.standardError.write(Data("nas-tui: \(engine.settings.strategy) on \(engine.settings.space), budget \(engine.control.budget), \(where_)\n".utf8))
+            FileHandle.standardError.write(Data("nas-tui: \(engine.settings.strategy) on \(engine.settings.space), budget \(Self.budgetText(engine.control)), \(where_)\n".utf8))
             let outcome: RunOutcome
             do { outcome = try engine.run() } catch { throw CLIError.runtime("\(error); the \(where_) keeps every finished trial") }
             if outcome == .stopped, let signal = signals.received { throw ExitCode(128 + signal) }
@@ -111,6 +118,13 @@ struct RunCommand: ParsableCommand {
         if code != 0 { throw ExitCode(code) }
     }
 
+
+    /// "100 trials", "91400 simulated s", or both.
+    static func budgetText(_ control: StudyControl) -> String {
+        let trials = control.budget >= ExperimentSettings.unlimitedTrials ? nil : "\(control.budget) trials"
+        let seconds = control.budgetSeconds.map { String(format: "%.0f simulated s", $0) }
+        return [trials, seconds].compactMap { $0 }.joined(separator: " or ")
+    }
 
     static func defaultStoragePath() -> String {
         let formatter = DateFormatter()

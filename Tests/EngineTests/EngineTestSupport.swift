@@ -12,6 +12,12 @@ enum EngineTestSupport {
             .appendingPathComponent("../../demo/benchmarks/nb201_cifar10_subset.csv").standardized.path
     }
 
+    /// All 15,625 NAS-Bench-201 cells with 12-epoch accuracy, train_seconds and device latencies.
+    static var fullBenchmarkPath: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../demo/benchmarks/nb201_full.csv").standardized.path
+    }
+
     /// An engine on a fresh in-memory study (or on `store`) named `name`, with its state store.
     static func engine(_ settings: ExperimentSettings, store: StudyStore? = nil, name: String = "test") throws
         -> (engine: Engine, state: StateStore, store: StudyStore) {

@@ -10,9 +10,14 @@ import GRDB
 ///   worker columns, sub-epoch losses (`trial_steps`), the command log (`commands`), the queue
 ///   of architectures to evaluate next (`queue`) and the `workers` with their heartbeats.
 ///   A v1 file becomes v2 in place; its study is named after the file.
+/// - v3: multi-fidelity tables. A trial's `fidelity` (epochs of a low-fidelity evaluation, NULL
+///   for a full one) and `cost_seconds` (simulated seconds, added to the study's
+///   `spent_seconds`) are written (v2 had the columns, always NULL); `trial_epochs` may hold
+///   looked-up epochs without training figures, so `train_loss` and `train_accuracy` become
+///   nullable (NULL: not trained, read back as NaN).
 enum SQLiteSchema {
     /// The schema version this build writes (`meta.schema_version`).
-    static let version = 2
+    static let version = 3
     static let application = "nas-tui"
 
     /// The migrator; `defaultStudyName` names the study of a v1 file.
@@ -127,6 +132,20 @@ enum SQLiteSchema {
                 CREATE INDEX queue_open ON queue (study_id, trial_id);
                 CREATE INDEX commands_by_study ON commands (study_id, id);
                 UPDATE meta SET value = '2' WHERE key = 'schema_version';
+                """)
+        }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE trial_epochs_v3 (
+                    study_id INTEGER NOT NULL, trial_id INTEGER NOT NULL, epoch INTEGER NOT NULL,
+                    train_loss REAL, train_accuracy REAL, validation_loss REAL, validation_accuracy REAL,
+                    learning_rate REAL NOT NULL, seconds REAL NOT NULL,
+                    PRIMARY KEY (study_id, trial_id, epoch));
+                INSERT INTO trial_epochs_v3 SELECT study_id, trial_id, epoch, train_loss, train_accuracy, validation_loss,
+                    validation_accuracy, learning_rate, seconds FROM trial_epochs;
+                DROP TABLE trial_epochs;
+                ALTER TABLE trial_epochs_v3 RENAME TO trial_epochs;
+                UPDATE meta SET value = '3' WHERE key = 'schema_version';
                 """)
         }
         return migrator

@@ -405,7 +405,8 @@ public final class SQLiteStudyStore: StudyStore {
             try db.run("""
                 INSERT INTO trial_epochs (study_id, trial_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy,
                     learning_rate, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [study, trial.id, e.epoch, e.trainLoss, e.trainAccuracy, e.validationLoss, e.validationAccuracy, e.learningRate, e.seconds])
+                """, [study, trial.id, e.epoch, e.trainLoss.isNaN ? nil : e.trainLoss, e.trainAccuracy.isNaN ? nil : e.trainAccuracy,
+                      e.validationLoss, e.validationAccuracy, e.learningRate, e.seconds])
         }
         guard !trial.steps.isEmpty else { return }
         // Steps only grow: write the ones not stored yet.
@@ -424,15 +425,19 @@ public final class SQLiteStudyStore: StudyStore {
                 """, [now, study]) else { throw StoreError.io("study \(study) is gone from the storage") }
             guard let counts = try db.value(Int.self, """
                 UPDATE trials SET genotype_json = ?, summary = ?, space = ?, strategy = ?, status = ?, accuracy = ?, fitness = ?,
-                    latency_ms = ?, params = ?, flops = ?, note = ?, seconds = ?, finish_seq = ?, finished_at = ?
+                    latency_ms = ?, params = ?, flops = ?, note = ?, seconds = ?, fidelity = ?, cost_seconds = ?, finish_seq = ?,
+                    finished_at = ?
                 WHERE study_id = ? AND id = ? AND status = 'running' RETURNING counts
                 """, [trial.genotype.jsonString, trial.genotype.summary, trial.genotype.spaceName, trial.strategy,
                       trial.status.rawValue, trial.accuracy, trial.fitness, trial.latencyMs, trial.parameters, trial.flops,
-                      trial.note, trial.seconds, sequence, now, study, trial.id]) else {
+                      trial.note, trial.seconds, trial.fidelity, trial.costSeconds, sequence, now, study, trial.id]) else {
                 throw StoreError.trialTaken(id: trial.id, location: location)
             }
             try Self.writeCurves(db, trial, study: study)
-            if counts == 1 { try db.run("UPDATE studies SET counted_finished = counted_finished + 1 WHERE id = ?", [study]) }
+            if counts == 1 {
+                try db.run("UPDATE studies SET counted_finished = counted_finished + 1, spent_seconds = spent_seconds + ? WHERE id = ?",
+                           [trial.costSeconds ?? 0, study])
+            }
         }
     }
 
@@ -520,7 +525,8 @@ public final class SQLiteStudyStore: StudyStore {
             SELECT * FROM trial_epochs WHERE study_id = ? AND trial_id BETWEEN ? AND ? ORDER BY trial_id, epoch
             """, arguments: [study, low, high]) {
             epochs[row["trial_id"], default: []].append(EpochReport(
-                epoch: row["epoch"], trainLoss: row["train_loss"], trainAccuracy: row["train_accuracy"],
+                epoch: row["epoch"], trainLoss: row["train_loss"] as Double? ?? .nan,
+                trainAccuracy: row["train_accuracy"] as Double? ?? .nan,
                 validationLoss: row["validation_loss"], validationAccuracy: row["validation_accuracy"],
                 learningRate: row["learning_rate"], seconds: row["seconds"]))
         }
@@ -542,7 +548,8 @@ public final class SQLiteStudyStore: StudyStore {
             return Trial(id: id, genotype: genotype, strategy: row["strategy"], status: status, accuracy: row["accuracy"],
                          fitness: row["fitness"], latencyMs: row["latency_ms"], parameters: row["params"], flops: row["flops"],
                          epochs: epochs[id] ?? [], note: row["note"], seconds: row["seconds"], steps: steps[id] ?? [],
-                         origin: origin, retryOf: row["retry_of"], worker: row["worker"])
+                         origin: origin, retryOf: row["retry_of"], worker: row["worker"], fidelity: row["fidelity"],
+                         costSeconds: row["cost_seconds"])
         }
     }
 }

@@ -35,7 +35,7 @@ public enum StudyOpening {
         guard resume else {
             try settings.validate()
             return try store.createStudy(name: name, settings: settings.json, budget: settings.budget,
-                                         budgetSeconds: nil, strategy: settings.strategy.rawValue)
+                                         budgetSeconds: settings.budgetSeconds, strategy: settings.strategy.rawValue)
         }
         guard var record = try store.study(named: name) else {
             throw StoreError.noSuchStudy(name: name, location: store.location, available: try store.studySummaries().map(\.name))

@@ -56,7 +56,8 @@ public protocol StudyStore: AnyObject {
     func claim(study: Int64, worker: String, proposal: TrialProposal) throws -> ClaimResult
     /// Writes a running trial's progress (epochs so far, sub-epoch loss points so far).
     func recordProgress(_ trial: Trial, study: Int64) throws
-    /// Writes a finished trial with its epochs in one transaction.
+    /// Writes a finished trial with its epochs in one transaction, its `fidelity` and
+    /// `costSeconds` too; a trial that counts adds its `costSeconds` to the study's spent seconds.
     func finish(_ trial: Trial, study: Int64) throws
     /// Ends a running trial that this worker stops without judging it (the process is quitting):
     /// it stays as failed with `note`, does not count against the budget, and its architecture is
