@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the libFuzzer harnesses (Fuzz/<parser>/, `swift build --sanitize=fuzzer` into
+# Builds the libFuzzer harnesses (Fuzz/<parser>/, `swift build --sanitize=fuzzer --sanitize=address` into
 # .build-fuzz) and runs them ONE AT A TIME over their committed corpora (Fuzz/corpus/<parser>/).
 #
 #   Fuzz/run.sh [PARSER...]           each for FUZZ_RUNS executions or FUZZ_SECONDS, whichever first
@@ -20,7 +20,7 @@ PARSERS=${*:-$ALL}
 OUT=.build-fuzz
 
 for p in $PARSERS; do
-    if ! NAS_TUI_FUZZ=1 $SWIFT build -c release --sanitize=fuzzer --scratch-path $OUT --product fuzz-$p >$OUT.build.log 2>&1; then
+    if ! NAS_TUI_FUZZ=1 $SWIFT build -c release --sanitize=fuzzer --sanitize=address --scratch-path $OUT --product fuzz-$p >$OUT.build.log 2>&1; then
         cat $OUT.build.log >&2
         echo "fuzz: cannot build fuzz-$p with --sanitize=fuzzer (is libFuzzer part of this Swift toolchain?)" >&2
         exit 1
