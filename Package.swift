@@ -2,6 +2,7 @@
 // nas-tui: steer neural architecture searches from the terminal.
 // Layers (imports point down only): nas-tui → TUI → Engine → Search → NAS → Config, Tensor → CBLAS;
 // ModelExport (saved models) sits above NAS beside Search, used by the executable.
+import Foundation
 import PackageDescription
 
 /// The tensor core is optimised in every build: tests run the kernels users run, in seconds
@@ -56,3 +57,24 @@ let package = Package(
         .testTarget(name: "EndToEndTests"),
     ]
 )
+
+/// The libFuzzer harnesses under Fuzz/, one per parser: only with NAS_TUI_FUZZ=1 (`make fuzz`,
+/// built with `--sanitize=fuzzer` into .build-fuzz), since libFuzzer provides their `main`.
+let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
+    ("toml", ["Config"]),
+    ("chain-space", ["NAS"]),
+    ("darts-string", ["NAS"]),
+    ("nb201-string", ["NAS"]),
+    ("genotype-json", ["NAS"]),
+    ("idx", ["NAS"]),
+    ("cifar", ["NAS"]),
+    ("tabular-csv", ["Search"]),
+    ("theme", ["TUI"]),
+]
+if ProcessInfo.processInfo.environment["NAS_TUI_FUZZ"] == "1" {
+    for fuzzer in fuzzers {
+        package.targets.append(.executableTarget(
+            name: "fuzz-\(fuzzer.name)", dependencies: fuzzer.dependencies, path: "Fuzz/\(fuzzer.name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

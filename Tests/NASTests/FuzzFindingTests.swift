@@ -1,0 +1,59 @@
+import Foundation
+import XCTest
+@testable import NAS
+
+/// Inputs the genotype and data fuzzers (Fuzz/darts-string, Fuzz/genotype-json, Fuzz/idx) found;
+/// each is also in Fuzz/corpus/<parser>/crash-*.
+final class FuzzFindingNASTests: XCTestCase {
+    /// `normal_concat=range(0, 99999999999)` listed the range before checking it: a fatal
+    /// 800 GB allocation. Now an error naming the field and the first bad node.
+    func testAllocHugeConcatRangeIsAnError() {
+        for (text, bad) in [("Genotype(normal_concat=range(0, 99999999999))", "0 is not an intermediate node"),
+                            ("Genotype(reduce_concat=range(2, 99999999999))", "99999999998 is not an intermediate node"),
+                            ("Genotype(normal_concat=range(-9223372036854775807, 6))", "-9223372036854775807 is not")] {
+            XCTAssertThrowsError(try DartsGenotype(dartsString: text)) { error in
+                let message = (error as? GenotypeError)?.message ?? "\(error)"
+                XCTAssertTrue(message.contains("_concat range(") && message.contains(bad), message)
+            }
+        }
+        // The valid ranges still parse.
+        let v2 = GenotypeTests.v2Printed
+        XCTAssertEqual(try DartsGenotype(dartsString: v2.replacingOccurrences(of: "[2, 3, 4, 5]", with: "range(2, 6)")),
+                       try DartsGenotype(dartsString: v2))
+    }
+
+    /// `[[[[…` 16 000 deep (and deeper) overflowed the stack of the genotype JSON reader: now an
+    /// error past 64 levels, at the character where the 65th opens.
+    func testStackOverflowNestedArraysIsAnError() {
+        for text in [String(repeating: "[", count: 100_000), String(repeating: "{\"a\":", count: 100_000),
+                     "{\"space\":\"nb201\",\"x\":" + String(repeating: "[", count: 70) + "}"] {
+            XCTAssertThrowsError(try Genotype(json: text)) { error in
+                let e = error as? GenotypeError
+                XCTAssertTrue(e?.message.contains("nest more than 64 levels deep") ?? false, "\(error)")
+                XCTAssertNotNil(e?.offset)
+            }
+        }
+        // Through the format sniffer too (a tabular benchmark's arch column goes this way).
+        XCTAssertThrowsError(try Genotype.parse(String(repeating: "[", count: 100_000)))
+    }
+
+    /// A gzip file whose trailer claims 4 GiB - 1 of output reserved that much before inflating
+    /// a few bytes: the reservation is now at most deflate's 1032-fold expansion of the input.
+    func testAllocGzipTrailerClaimingFourGiBIsNotReserved() throws {
+        var bytes: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3] + [UInt8](repeating: 0, count: 10)
+        bytes.replaceSubrange((bytes.count - 4)..., with: [0xFF, 0xFF, 0xFF, 0xFF])
+        let capacity = bytes.withUnsafeBytes { Gzip.initialCapacity($0) }
+        XCTAssertLessThanOrEqual(capacity, bytes.count * Gzip.maxExpansion)
+        // An honest trailer is still the first guess.
+        var honest = bytes
+        honest.replaceSubrange((honest.count - 4)..., with: [0x10, 0x27, 0, 0])
+        XCTAssertEqual(honest.withUnsafeBytes { Gzip.initialCapacity($0) }, 10_000)
+        // The committed input: read, and refused for its wrong length, not by a crash.
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fuzz/corpus/idx/crash-alloc-gzip-trailer-4gib")
+        let data = try [UInt8](Data(contentsOf: corpus))
+        assertDataError(["trailer.gz", "corrupt gzip data"]) {
+            try data.withUnsafeBytes { try FileBytes.bytes($0, path: "trailer.gz") }
+        }
+    }
+}
