@@ -55,9 +55,12 @@ let package = Package(
         .testTarget(name: "NASTests", dependencies: ["NAS", "Config", "Tensor"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "NAS", "Tensor"]),
         .testTarget(name: "ModelExportTests", dependencies: ["ModelExport", "NAS", "Tensor"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Search", "NAS", "Config", "Tensor", .product(name: "GRDB", package: "GRDB.swift")]),
+        // A PostgreSQL server of the tests' own (tools/pg_test_server.sh), for the engine and end-to-end tests.
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Search", "NAS", "Config", "Tensor", "PostgresTestSupport",
+                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Engine"]),
         // Runs the built executable: the command-line contract, headless runs, exports.
-        .testTarget(name: "EndToEndTests"),
+        .testTarget(name: "EndToEndTests", dependencies: ["PostgresTestSupport"]),
     ]
 )
