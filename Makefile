@@ -1,6 +1,6 @@
 # nas-tui: `make run` and `make test` are all a newcomer needs.
 SWIFT        ?= swift
-DEB_PACKAGES := libopenblas-dev libncursesw5-dev zlib1g-dev libsqlite3-dev dataset-fashion-mnist tmux
+DEB_PACKAGES := libopenblas-dev libncursesw5-dev zlib1g-dev libsqlite3-dev dataset-fashion-mnist tmux postgresql
 BIN          := .build/release/nas-tui
 ARGS         ?=
 

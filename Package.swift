@@ -22,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // PostgreSQL studies (workers on many hosts); NIO and Logging are what PostgresNIO's API is made of.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
@@ -37,7 +41,11 @@ let package = Package(
         // The trained model as files: ONNX (through SwiftProtobuf's runtime; the ONNX messages are
         // generated once and committed), safetensors, PyTorch code, genotype and metrics JSON.
         .target(name: "ModelExport", dependencies: ["NAS", "Tensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "Engine", dependencies: ["Search", "NAS", "Tensor", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Engine", dependencies: ["Search", "NAS", "Tensor", .product(name: "GRDB", package: "GRDB.swift"),
+                                              .product(name: "PostgresNIO", package: "postgres-nio"),
+                                              .product(name: "NIOCore", package: "swift-nio"),
+                                              .product(name: "NIOPosix", package: "swift-nio"),
+                                              .product(name: "Logging", package: "swift-log")]),
         .target(name: "TUI", dependencies: ["CNcurses", "Config", "Engine"]),
         .executableTarget(
             name: "nas-tui",
@@ -51,10 +59,13 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search", "NAS", "Tensor"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Search"]),
         .testTarget(name: "ModelExportTests", dependencies: ["ModelExport", "NAS", "Tensor"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Search", "NAS", "Config", "Tensor", .product(name: "GRDB", package: "GRDB.swift")]),
+        // A PostgreSQL server of the tests' own (tools/pg_test_server.sh), for the engine and end-to-end tests.
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Search", "NAS", "Config", "Tensor", "PostgresTestSupport",
+                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Engine"]),
         // Runs the built executable: the command-line contract, headless runs, exports.
-        .testTarget(name: "EndToEndTests"),
+        .testTarget(name: "EndToEndTests", dependencies: ["PostgresTestSupport"]),
     ]
 )
 

@@ -209,6 +209,11 @@ public final class Engine: @unchecked Sendable {
             history.append(trial)
             if case .sampler(let sampler) = strategy { sampler.tell(trial) }
         }
+        // TPE counts the other workers' running trials as constant liars.
+        if liveWorkers > 1, case .sampler(let sampler) = strategy,
+           let tpe = sampler as? TPESampler ?? (sampler as? ZeroCostPreRanking)?.inner as? TPESampler {
+            tpe.running(try store.runningTrials(study: study.id).filter { $0.worker != worker.id })
+        }
     }
 
     func note(_ line: String) {

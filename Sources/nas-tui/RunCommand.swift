@@ -38,7 +38,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64?
     @Option(name: .customLong("latency-target"), help: "Latency target in milliseconds (fitness is penalised above it).") var latencyTarget: Double?
     @Option(help: "TOML file setting any option (top level or [experiment]); flags override it.") var config: String?
-    @Option(help: "SQLite study file (default: runs/<timestamp>.db).") var storage: String?
+    @Option(help: "Study storage: a SQLite file (default: runs/<timestamp>.db), or postgresql://user[:password]@host[:port]/database.") var storage: String?
     @Option(help: "The study's name in the storage (default: the storage file's name without extension).") var study: String?
     @Flag(help: "Continue the study (--study, or the storage's default one) with its stored settings.") var resume = false
     @Option(help: "Theme name from themes/ (default, light, high-contrast, mono).") var theme: String?
@@ -92,7 +92,7 @@ struct RunCommand: ParsableCommand {
             throw CLIError.usage("\(error)")
         }
         let signals = SignalStop(store: state)
-        let where_ = "study \(engine.study.name) in \(path)"
+        let where_ = "study \(engine.study.name) in \(engine.store.location)"
         if headless {
             let output = HeadlessOutput(json: json)
             engine.onEvent = output.handle
