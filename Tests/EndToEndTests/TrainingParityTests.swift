@@ -19,7 +19,7 @@ final class TrainingParityTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [CommandLineTests.repository.appendingPathComponent("bench/parity/torch_parity.py").path,
-                             "--steps", "100", "--seed", "1", "--nas-tui", CommandLineTests.binary, "--dir", directory]
+                             "--steps", "100", "--seed", "1", "--threads", "1", "--nas-tui", CommandLineTests.binary, "--dir", directory]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

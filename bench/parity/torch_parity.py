@@ -24,7 +24,7 @@ ap.add_argument('--limit', type=int, default=10000, help='training images of the
 ap.add_argument('--batch', type=int, default=64); ap.add_argument('--C', type=int, default=16); ap.add_argument('--layers', type=int, default=5)
 ap.add_argument('--nas-tui', default=os.path.join(HERE, '..', '..', '.build', 'release', 'nas-tui'))
 ap.add_argument('--dir', default=None, help='where to write the weights and batches (default: a temporary directory)')
-ap.add_argument('--threads', type=int, default=2)
+ap.add_argument('--threads', type=int, default=1, help='threads of both sides (1: the same on a busy machine)')
 ap.add_argument('--early', type=int, default=10); ap.add_argument('--early-tolerance', type=float, default=1e-4)
 ap.add_argument('--tolerance', type=float, default=5e-2)
 a = ap.parse_args(); torch.set_num_threads(a.threads)
@@ -82,6 +82,6 @@ for i, (t, o, r) in enumerate(zip(theirs, ours, rel)):
 early = max(rel[:a.early]); worst = max(rel)
 ok = len(ours) == len(theirs) and early <= a.early_tolerance and worst <= a.tolerance
 print(json.dumps({'steps': len(theirs), 'seed': a.seed, 'max_relative_first': early, 'first': a.early, 'max_relative': worst,
-                  'mean_loss_last10_pytorch': sum(theirs[-10:]) / 10, 'mean_loss_last10_nas_tui': sum(ours[-10:]) / 10,
+                  'mean_loss_last10_pytorch': float(np.mean(theirs[-10:])), 'mean_loss_last10_nas_tui': float(np.mean(ours[-10:])),
                   'agree': ok, 'dir': out}))
 sys.exit(0 if ok else 1)
