@@ -142,14 +142,16 @@ extension Engine {
                    pruner.shouldPrune(trialID: trialID, epoch: report.epoch, value: value, history: history.trials) {
                     control.requestStop(.prunedByPruner(name: pruner.name, epoch: report.epoch))
                 }
-                onEvent?(.progress(trialID: trialID, epoch: report.epoch, epochs: epochs, fraction: runningProgress,
-                                   finished: self.control.countedFinished, budget: self.control.budget))
                 writeProgressIfDue(force: true)
                 publish(force: true)
+                onEvent?(.progress(trialID: trialID, epoch: report.epoch, epochs: epochs, fraction: runningProgress,
+                                   finished: self.control.countedFinished, budget: self.control.budget))
             },
             onLossPoint: { [unowned self] point in
                 running?.steps.append(point)
                 runningProgress = point.epoch / Double(epochs)
+                writeProgressIfDue()
+                publish()
             })
     }
 
