@@ -151,9 +151,9 @@ public struct TabularBenchmark: Sendable {
         var rows: [(genotype: Genotype, raw: [String: Double], parameters: Int?, flops: Int?, latency: Double?, line: Int)] = []
         var extras: [(devices: [String: Double], low: [String: Double], seconds: Double?, index: Int?)] = []
         rows.reserveCapacity(records.count)
-        index.reserveCapacity(records.count)
         extras.reserveCapacity(records.count)
         var index: [Genotype: Int] = [:]
+        index.reserveCapacity(records.count)
         var space: String?
         for record in records.dropFirst() {
             guard record.fields.count == names.count else {
