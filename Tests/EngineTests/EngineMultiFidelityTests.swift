@@ -124,7 +124,7 @@ final class EngineMultiFidelityTests: XCTestCase {
         XCTAssertFalse(pruned.isEmpty)
         for trial in pruned {
             let entry = table.entry(for: trial.genotype)!
-            XCTAssertEqual(trial.fidelity, 12)
+            XCTAssertNil(trial.fidelity, "stopped early like a pruned training trial, not a low-fidelity request")
             XCTAssertEqual(trial.costSeconds!, entry.trainSeconds! * 12 / 200, accuracy: 1e-9)
             XCTAssertEqual(trial.epochs.map(\.epoch), [12])
             XCTAssertTrue(trial.epochs[0].trainLoss.isNaN, "a looked-up epoch has no training loss (NULL in the storage)")
