@@ -174,7 +174,8 @@ extension Engine {
     }
 
     private func logPreRanking(_ trial: Trial) {
-        guard trial.origin == nil, case .sampler(let sampler) = strategy, let ranking = sampler as? ZeroCostPreRanking else { return }
+        guard trial.origin == nil, case .sampler(let sampler) = strategy, let ranking = sampler as? ZeroCostPreRanking,
+              !ranking.lastScores.isEmpty else { return }
         let scores = ranking.lastScores.map(\.logSynflow).sorted()
         note(String(format: "pre-ranking for trial %d: best of %d by synflow (ln %.1f, pool median %.1f), scored in %.2f s", trial.id,
                     scores.count, scores.last ?? .nan, scores.isEmpty ? .nan : scores[scores.count / 2], ranking.lastSeconds))
@@ -242,8 +243,11 @@ extension Engine {
         guard let input = evaluator.networkInput else {
             throw NASError("prerank \(pool): zero-cost pre-ranking builds each candidate's network, and this study's networks (\(settings.benchmark ?? settings.space.rawValue)) cannot be built here; accepted: training studies and NAS-Bench-201 tables")
         }
-        note("\(name) proposals pre-ranked: the best by synflow of \(pool) candidates is trained")
-        return try ZeroCostPreRanking(sampler, poolSize: pool, inputShape: input.shape, classes: input.classes)
+        note("\(name) proposals pre-ranked: the best by synflow of \(pool) candidates is trained"
+            + (settings.prerankTrials.map { " (the first \($0) trials: a zero-cost warm start)" } ?? ""))
+        // A warm start counts the study's trials so far: a switch or resume does not start it again.
+        let warm = settings.prerankTrials.map { max(0, $0 - history.count) }
+        return try ZeroCostPreRanking(sampler, poolSize: pool, inputShape: input.shape, classes: input.classes, warmStart: warm)
     }
 
     func switchStrategy(to name: String) {

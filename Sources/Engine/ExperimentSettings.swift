@@ -31,6 +31,8 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
     /// Zero-cost pre-ranking: each proposal is the best by synflow of this many candidates of
     /// the strategy (nil or 1: off). Not for darts, which proposes by gradient.
     public var prerank: Int?
+    /// Pre-rank only the study's first this many trials (a zero-cost warm start); nil: all.
+    public var prerankTrials: Int?
     /// Tabular studies: latency from the table's `latency_DEVICE_ms` column (nil: `latency_ms`,
     /// or this machine's latency model).
     public var device: String?
@@ -71,6 +73,7 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
         try require(prerank.map { $0 >= 1 } ?? true, "prerank \(prerank ?? 0); accepted: 1 or more candidates per proposal (1: off)")
         try require(budgetSeconds.map { $0 > 0 && $0.isFinite } ?? true,
                     "budget seconds \(budgetSeconds ?? 0); accepted: a positive number of simulated seconds")
+        try require(prerankTrials.map { $0 >= 0 } ?? true, "prerank trials \(prerankTrials ?? 0); accepted: 0 or more (the trials pre-ranked as a warm start)")
         try require(hyperbandEta.map { $0 >= 2 } ?? true, "hyperband eta \(hyperbandEta ?? 0); accepted: 2 or more")
         try require(hyperbandSampler.map(Self.hyperbandSamplers.contains) ?? true,
                     "hyperband sampler '\(hyperbandSampler?.rawValue ?? "")'; accepted: \(Self.hyperbandSamplers.map(\.rawValue).joined(separator: ", "))")
@@ -123,7 +126,7 @@ extension ExperimentSettings {
     public static let configKeys: Set<String> = [
         "space", "strategy", "dataset", "benchmark", "budget", "epochs", "seed", "latency_target", "channels", "layers",
         "train_limit", "validation_limit", "batch_size", "lr", "pruner", "prerank", "storage", "theme",
-        "device", "budget_seconds", "hyperband_eta", "hyperband_sampler",
+        "device", "budget_seconds", "hyperband_eta", "hyperband_sampler", "prerank_trials",
     ]
 
     /// Applies a TOML config: run options at the top level or in `[experiment]`; a chain space's
@@ -152,6 +155,7 @@ extension ExperimentSettings {
         if table.contains("lr") { learningRate = Float(try table.double("lr")) }
         if table.contains("pruner") { pruner = try table.choice("pruner", of: PrunerName.self) }
         if table.contains("prerank") { prerank = try table.int("prerank") }
+        if table.contains("prerank_trials") { prerankTrials = try table.int("prerank_trials") }
         if table.contains("device") { device = try table.string("device") }
         if table.contains("budget_seconds") { budgetSeconds = try table.double("budget_seconds") }
         if table.contains("hyperband_eta") { hyperbandEta = try table.int("hyperband_eta") }

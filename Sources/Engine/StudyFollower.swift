@@ -92,7 +92,7 @@ public final class StudyFollower: @unchecked Sendable {
         s.strategy = control.strategy
         s.strategies = StrategyName.allCases.filter { $0 != .darts || (settings.space == .darts && settings.benchmark == nil) }.map(\.rawValue)
         s.state = control.state == .paused ? .paused : control.state == .finished ? .finished : .running
-        s.budget = control.budget
+        s.budget = control.budget >= ExperimentSettings.unlimitedTrials ? 0 : control.budget
         s.budgetSeconds = control.budgetSeconds
         s.spentSeconds = control.spentSeconds
         s.workers = workers
@@ -106,6 +106,7 @@ public final class StudyFollower: @unchecked Sendable {
         } ?? 0
         s.operations = StudyHistory.weights(operationFrequencies(trials: history.leaders, top: StudyHistory.leaderCount), population: false)
         s.latencyTarget = settings.latencyTarget
+        s.device = settings.device
         s.comparison = comparison
         s.otherStudies = otherStudies
         s.log = Array(log.suffix(20))

@@ -49,7 +49,8 @@ final class TabularEvaluator: TrialEvaluator {
             trial.epochs = [report]
             progress.onEpoch(report)
             if let reason = control.stopRequest {
-                trial.fidelity = cheap
+                // Pruned as a training trial is: stopped early (its curve ends at the cheap epoch),
+                // not a low-fidelity evaluation, so strategies learn it as a weak full one.
                 trial.costSeconds = objective.costSeconds(trial.genotype, fidelity: cheap)
                 return .stopped(reason: reason)
             }

@@ -12,6 +12,13 @@ public final class ZeroCostPreRanking: SampleStrategy {
     public let inner: SampleStrategy
     /// Candidates scored per proposal.
     public let poolSize: Int
+    /// A zero-cost warm start: only this many proposals are pre-ranked, later ones are the
+    /// wrapped strategy's own (nil: every proposal). Synflow finds the region of good cells;
+    /// the strategy's own moves then refine there, where synflow would keep steering to the
+    /// cells with the most convolutions instead.
+    public let warmStart: Int?
+    /// Proposals pre-ranked so far.
+    public private(set) var rankedProposals = 0
     /// [C, H, W] of one input image and the class count of the networks scored.
     public let inputShape: [Int]
     public let classes: Int
@@ -27,13 +34,17 @@ public final class ZeroCostPreRanking: SampleStrategy {
 
     /// Ranks `inner`'s proposals in pools of `poolSize` (at least 1). Throws when the domain
     /// does not name the space its networks are built from.
-    public init(_ inner: SampleStrategy, poolSize: Int, inputShape: [Int], classes: Int) throws {
+    public init(_ inner: SampleStrategy, poolSize: Int, inputShape: [Int], classes: Int, warmStart: Int? = nil) throws {
         guard let space = inner.domain.space else {
             throw SearchError("zero-cost pre-ranking needs to build the candidates' networks; the \(inner.domain.spaceName) candidates have no space to build them in")
         }
         guard poolSize >= 1 else { throw SearchError("pre-ranking pool of \(poolSize); accepted: 1 or more candidates") }
         self.inner = inner
         self.poolSize = poolSize
+        guard warmStart.map({ $0 >= 0 }) ?? true else {
+            throw SearchError("pre-ranking warm start of \(warmStart!) proposals; accepted: 0 or more")
+        }
+        self.warmStart = warmStart
         self.inputShape = inputShape
         self.classes = classes
         self.space = space
@@ -43,6 +54,8 @@ public final class ZeroCostPreRanking: SampleStrategy {
         let start = DispatchTime.now().uptimeNanoseconds
         defer { lastSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         lastScores = []
+        if let warmStart, rankedProposals >= warmStart { return try inner.ask(using: &generator) }
+        rankedProposals += 1
         var best: (genotype: Genotype, score: Double)?
         for _ in 0..<poolSize {
             let candidate = try inner.ask(using: &generator)

@@ -22,6 +22,7 @@ final class EngineMultiFidelityTests: XCTestCase {
         var settings = Self.settings()
         settings.budgetSeconds = 10_000
         settings.budget = ExperimentSettings.unlimitedTrials
+        settings.pruner = "none"
         let (engine, state, store) = try EngineTestSupport.engine(settings)
         XCTAssertEqual(try engine.run(), .budgetMet)
         let trials = try store.allFinishedTrials(study: engine.study.id)
@@ -123,7 +124,7 @@ final class EngineMultiFidelityTests: XCTestCase {
         XCTAssertFalse(pruned.isEmpty)
         for trial in pruned {
             let entry = table.entry(for: trial.genotype)!
-            XCTAssertEqual(trial.fidelity, 12)
+            XCTAssertNil(trial.fidelity, "stopped early like a pruned training trial, not a low-fidelity request")
             XCTAssertEqual(trial.costSeconds!, entry.trainSeconds! * 12 / 200, accuracy: 1e-9)
             XCTAssertEqual(trial.epochs.map(\.epoch), [12])
             XCTAssertTrue(trial.epochs[0].trainLoss.isNaN, "a looked-up epoch has no training loss (NULL in the storage)")

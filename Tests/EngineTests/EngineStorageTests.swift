@@ -71,7 +71,7 @@ final class EngineStorageTests: XCTestCase {
         try writer.close()
         let bytes = try Data(contentsOf: URL(fileURLWithPath: newer))
         XCTAssertThrowsError(try SQLiteStudyStore(path: newer, create: false)) {
-            XCTAssertEqual("\($0)", "\(newer): written by a newer nas-tui (schema 99, this build reads up to 2); upgrade nas-tui or use another --storage file")
+            XCTAssertEqual("\($0)", "\(newer): written by a newer nas-tui (schema 99, this build reads up to 3); upgrade nas-tui or use another --storage file")
         }
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: newer)), bytes, "refused untouched")
 
@@ -79,7 +79,7 @@ final class EngineStorageTests: XCTestCase {
         let later = directory + "/later.db"
         _ = try SQLiteStudyStore(path: later, create: true)
         let migrator = try DatabaseQueue(path: later)
-        try migrator.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v3')") }
+        try migrator.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')") }
         try migrator.close()
         XCTAssertThrowsError(try SQLiteStudyStore(path: later, create: false)) { XCTAssertTrue("\($0)".contains("newer nas-tui"), "\($0)") }
     }

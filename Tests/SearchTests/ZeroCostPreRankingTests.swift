@@ -37,6 +37,30 @@ final class ZeroCostPreRankingTests: XCTestCase {
         XCTAssertEqual(strategy.lastScores.count, 2)
     }
 
+    /// A warm start pre-ranks the first proposals only; then the wrapped strategy proposes alone,
+    /// drawing exactly what it would have drawn unwrapped from the same generator state.
+    func testAWarmStartPreRanksOnlyTheFirstProposals() throws {
+        let strategy = try ZeroCostPreRanking(RandomSearch(domain: SearchDomain(space: space)), poolSize: 4, inputShape: input,
+                                              classes: 10, warmStart: 2)
+        var generator = SeededGenerator(seed: 5)
+        for _ in 0..<2 {
+            _ = try strategy.ask(using: &generator)
+            XCTAssertEqual(strategy.lastScores.count, 4)
+        }
+        XCTAssertEqual(strategy.rankedProposals, 2)
+        var copy = generator
+        let plain = RandomSearch(domain: SearchDomain(space: space))
+        let own = try plain.ask(using: &copy)
+        let third = try strategy.ask(using: &generator)
+        XCTAssertTrue(strategy.lastScores.isEmpty, "not scored")
+        XCTAssertEqual(strategy.rankedProposals, 2)
+        XCTAssertEqual(third, own, "the wrapped strategy's own proposal")
+        XCTAssertThrowsError(try ZeroCostPreRanking(RandomSearch(domain: SearchDomain(space: space)), poolSize: 4, inputShape: input,
+                                                    classes: 10, warmStart: -1)) {
+            XCTAssertTrue("\($0)".contains("warm start of -1 proposals; accepted: 0 or more"), "\($0)")
+        }
+    }
+
     func testPoolSizeAndSpaceAreChecked() throws {
         XCTAssertThrowsError(try ZeroCostPreRanking(RandomSearch(domain: SearchDomain(space: space)), poolSize: 0, inputShape: input, classes: 10))
         var generator = SeededGenerator(seed: 1)
