@@ -115,7 +115,7 @@ final class PostgresSession: @unchecked Sendable {
     func execute(_ sql: String, _ binds: [PostgresBind] = []) throws -> [PostgresRandomAccessRow] {
         lock.lock()
         defer { lock.unlock() }
-        guard let connection else { throw NotConnected() }
+        guard let connection, !connection.isClosed else { throw NotConnected() }
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {
             switch bind {
@@ -126,8 +126,24 @@ final class PostgresSession: @unchecked Sendable {
             case .doubles(let values): bindings.append(values)
             }
         }
-        let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+        let result = try wait(for: connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger), on: connection)
         return result.rows.map { $0.makeRandomAccess() }
+    }
+
+    /// The future's value, waited for on this (non event-loop) thread. A query sent on a
+    /// connection the server closed meanwhile may never be answered: the connection is checked
+    /// every half second and a closed one counts as a lost connection.
+    private func wait<T>(for future: EventLoopFuture<T>, on connection: PostgresConnection) throws -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        future.whenComplete { result in
+            box.result = result
+            done.signal()
+        }
+        while done.wait(timeout: .now() + 0.5) == .timedOut {
+            if connection.isClosed { throw NotConnected() }
+        }
+        return try box.result!.get()
     }
 
     /// `body` in BEGIN … COMMIT (rolled back when it throws), as one retried operation.
@@ -191,6 +207,9 @@ final class PostgresSession: @unchecked Sendable {
         }
     }
 }
+
+/// A future's result handed from the event loop to the waiting thread (the semaphore orders them).
+private final class ResultBox<T>: @unchecked Sendable { var result: Result<T, Error>? }
 
 /// The session has no connection (a reconnection is due).
 struct NotConnected: Error {}

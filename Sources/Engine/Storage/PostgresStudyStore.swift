@@ -31,7 +31,7 @@ public final class PostgresStudyStore: StudyStore {
         isReadOnly = readOnly
         session = try PostgresSession(url: url)
         try prepareSchema(create: create && !readOnly, readOnly: readOnly)
-        if readOnly { try session.perform { try session.execute("SET default_transaction_read_only = on") } }
+        if readOnly { _ = try session.perform { try session.execute("SET default_transaction_read_only = on") } }
         session.onReconnect = { [unowned self] in
             if readOnly { try session.execute("SET default_transaction_read_only = on") }
             try sweepOrphans()
@@ -111,6 +111,7 @@ public final class PostgresStudyStore: StudyStore {
         return StoreError.io("\(location): \(PostgresSession.describe(error, url: url))")
     }
 
+    @discardableResult
     private func exec(_ sql: String, _ binds: [PostgresBind] = []) throws -> [PostgresRandomAccessRow] {
         try session.execute(sql, binds)
     }
@@ -136,7 +137,8 @@ public final class PostgresStudyStore: StudyStore {
                 let settings = try row.text("settings_json")
                 let space = (try? ExperimentSettings.decode(settings).space) ?? "?"
                 let state = try row.text("state")
-                let status = state == StudyState.running.rawValue && (try row.int("live_workers")) == 0 ? "stopped" : state
+                let live = try row.int("live_workers")
+                let status = state == StudyState.running.rawValue && live == 0 ? "stopped" : state
                 return StudySummary(name: try row.text("name"), status: status, strategy: try row.text("strategy"), space: space,
                                     budget: try row.int("budget"), complete: try row.int("n_complete"), pruned: try row.int("n_pruned"),
                                     failed: try row.int("n_failed"), running: try row.int("n_running"),
@@ -387,7 +389,8 @@ public final class PostgresStudyStore: StudyStore {
                 let info = WorkerInfo(id: try row.text("id"), host: try row.text("host"), pid: Int32(try row.int("pid")),
                                       heartbeat: try row.double("heartbeat_at"))
                 let stopped = try row.optionalDouble("stopped_at") != nil
-                alive[info.id] = !stopped && !ProcessLiveness.isGone(info) && info.heartbeat >= (try row.double("now")) - graceSeconds
+                let now = try row.double("now")
+                alive[info.id] = !stopped && !ProcessLiveness.isGone(info) && info.heartbeat >= now - graceSeconds
             }
             var lost: [Int] = []
             for row in try exec("SELECT id, worker FROM trials WHERE study_id = $1 AND status = 'running' ORDER BY id", [id]) {
