@@ -22,7 +22,7 @@ final class EngineMultiFidelityTests: XCTestCase {
         var settings = Self.settings()
         settings.budgetSeconds = 10_000
         settings.budget = ExperimentSettings.unlimitedTrials
-        settings.pruner = "none"
+        settings.pruner = .none
         let (engine, state, store) = try EngineTestSupport.engine(settings)
         XCTAssertEqual(try engine.run(), .budgetMet)
         let trials = try store.allFinishedTrials(study: engine.study.id)

@@ -204,7 +204,7 @@ final class PostgresStoreTests: XCTestCase {
     func testEnginesOnTwoConnectionsShareTheBudgetAndTPETreatsRunningTrialsAsLiars() throws {
         let (url, _) = try freshDatabase()
         let store = try PostgresStudyStore(url: url, create: true)
-        let settings = EngineTestSupport.tabularSettings(budget: 120, strategy: "tpe")
+        let settings = EngineTestSupport.tabularSettings(budget: 120, strategy: .tpe)
         let record = try StudyOpening.prepareRun(store: store, name: "pair", settings: settings, resume: false)
         let engines = try (0..<2).map { i in
             try Engine(study: record, store: try PostgresStudyStore(url: url, create: false), state: StateStore(),

@@ -135,7 +135,7 @@ public final class PostgresStudyStore: StudyStore {
                 ORDER BY s.id
                 """, [.double(Engine.heartbeatGraceSeconds)]).map { row in
                 let settings = try row.text("settings_json")
-                let space = (try? ExperimentSettings.decode(settings).space) ?? "?"
+                let space = (try? ExperimentSettings.decode(settings).space.rawValue) ?? "?"
                 let state = try row.text("state")
                 let live = try row.int("live_workers")
                 let status = state == StudyState.running.rawValue && live == 0 ? "stopped" : state
