@@ -66,7 +66,7 @@ final class PostgresWorkerTests: XCTestCase {
         let csv = try CommandLineTests.nasTUI(["export", "--storage", url, "--study", study, "--format", "csv"])
         XCTAssertEqual(csv.status, 0, csv.stderr)
         var rows: [Int: (String, String, Double?)] = [:]
-        for line in csv.stdout.split(separator: "\n").dropFirst() {
+        for line in csv.stdout.split(whereSeparator: \.isNewline).dropFirst() {
             let open = line.firstIndex(of: "\"")!, close = line.lastIndex(of: "\"")!
             let head = line[..<open].split(separator: ",", omittingEmptySubsequences: false)
             let tail = line[line.index(after: close)...].split(separator: ",", omittingEmptySubsequences: false)
@@ -103,7 +103,8 @@ final class PostgresWorkerTests: XCTestCase {
         XCTAssertEqual(rows.values.filter { $0.status == "complete" }.count, 3000)
         // Every accuracy is the table's (cifar10_val_acc, in percent there).
         var table: [String: Double] = [:]
-        for line in try String(contentsOfFile: Self.fullTable, encoding: .utf8).split(separator: "\n").dropFirst() {
+        // (The table's lines end in CRLF, one Character in Swift: split on any newline.)
+        for line in try String(contentsOfFile: Self.fullTable, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst() {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false)
             table[String(cells[1])] = Double(cells[2])
         }
