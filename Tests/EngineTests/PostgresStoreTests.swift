@@ -121,8 +121,8 @@ final class PostgresStoreTests: XCTestCase {
         let record = try StudyOpening.prepareRun(store: first, name: "race", settings: EngineTestSupport.tabularSettings(budget: 400), resume: false)
         let genotype = try Genotype.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|")
         let lock = NSLock()
-        var ids: [Int] = []
-        var failures: [String] = []
+        final class Results: @unchecked Sendable { var ids: [Int] = []; var failures: [String] = [] }
+        let results = Results()
         let threads = 6
         let group = DispatchGroup()
         for t in 0..<threads {
@@ -137,18 +137,18 @@ final class PostgresStoreTests: XCTestCase {
                                                                     proposal: TrialProposal(genotype: genotype, strategy: "random")) {
                         trial.status = .complete; trial.accuracy = Double(trial.id)
                         try store.finish(trial, study: record.id)
-                        lock.lock(); ids.append(trial.id); lock.unlock()
+                        lock.lock(); results.ids.append(trial.id); lock.unlock()
                     }
                 } catch {
-                    lock.lock(); failures.append("\(error)"); lock.unlock()
+                    lock.lock(); results.failures.append("\(error)"); lock.unlock()
                 }
             }
             thread.start()
         }
         XCTAssertEqual(group.wait(timeout: .now() + 120), .success)
-        XCTAssertEqual(failures, [])
-        XCTAssertEqual(ids.count, 400)
-        XCTAssertEqual(Set(ids), Set(1...400), "every id once")
+        XCTAssertEqual(results.failures, [])
+        XCTAssertEqual(results.ids.count, 400)
+        XCTAssertEqual(Set(results.ids), Set(1...400), "every id once")
         let control = try first.control(study: record.id)
         XCTAssertEqual(control.countedFinished, 400)
         XCTAssertTrue(control.budgetMet)
@@ -217,6 +217,52 @@ final class PostgresStoreTests: XCTestCase {
         XCTAssertEqual(trials.count, 120)
         XCTAssertEqual(Set(trials.map(\.id)), Set(1...120))
         XCTAssertEqual(Set(trials.compactMap(\.worker)), ["pair:0", "pair:1"], "both worked")
-        XCTAssertEqual(Set(trials.map(\.genotype)).count, 120, "no architecture twice")
+        XCTAssertEqual(trials.filter { $0.status == .complete }.count, 120)
+    }
+
+    /// `attach` on a PostgreSQL study (its follower, in this process) pauses every worker
+    /// process of it, and resuming lets them finish the budget.
+    func testAttachPausesEveryWorkerProcessAndResumeFinishesTheStudy() throws {
+        let (url, _) = try freshDatabase()
+        guard FileManager.default.isExecutableFile(atPath: EngineTestSupport.binary) else { throw XCTSkip("\(EngineTestSupport.binary) not built") }
+        let store = try PostgresStudyStore(url: url, create: true)
+        var settings = EngineTestSupport.tabularSettings(budget: 1_000_000)
+        settings.benchmark = EngineTestSupport.benchmarkPath
+        let record = try StudyOpening.prepareRun(store: store, name: "steered", settings: settings, resume: false)
+        func start() throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: EngineTestSupport.binary)
+            process.arguments = ["worker", "--storage", url, "--study", "steered"]
+            process.standardError = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        let workers = [try start(), try start()]
+        defer { for worker in workers where worker.isRunning { kill(worker.processIdentifier, SIGKILL); worker.waitUntilExit() } }
+        func finished() -> Int { (try? store.control(study: record.id).countedFinished) ?? -1 }
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 60) { (try? store.liveWorkers(study: record.id, graceSeconds: 30).count) == 2 && finished() > 50 })
+        let state = StateStore()
+        let follower = try StudyFollower(store: try PostgresStudyStore(url: url, create: false), study: record, mode: .attach, state: state)
+        follower.start()
+        defer { follower.stop() }
+        state.send(.pause)
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 10) { (try? store.control(study: record.id).state) == .paused })
+        // Each worker stops at its next poll (0.1 s): after a second nothing more finishes.
+        Thread.sleep(forTimeInterval: 1)
+        let paused = finished()
+        Thread.sleep(forTimeInterval: 1.5)
+        XCTAssertEqual(finished(), paused, "no worker goes on while the study is paused")
+        XCTAssertEqual(try store.runningTrials(study: record.id).count, 0, "between trials")
+        XCTAssertTrue(workers.allSatisfy(\.isRunning), "paused, not gone")
+        state.send(.changeBudget(by: paused + 40 - 1_000_000))
+        state.send(.resume)
+        for worker in workers {
+            XCTAssertTrue(EngineTestSupport.wait(timeout: 60) { !worker.isRunning }, "the workers finish the lowered budget")
+            XCTAssertEqual(worker.terminationStatus, 0)
+        }
+        let trials = try store.allFinishedTrials(study: record.id)
+        XCTAssertEqual(trials.filter { $0.status == .complete }.count, try store.control(study: record.id).budget)
+        XCTAssertGreaterThanOrEqual(trials.count, paused + 1, "they went on after the resume")
     }
 }

@@ -42,7 +42,7 @@ final class TPEConstantLiarTests: XCTestCase {
         twin.running(running)
         twin.running([])
         twin.tell(Trial(id: 999, genotype: proposed, strategy: "tpe"))
-        XCTAssertEqual(tpe.liarCount, 0)
+        XCTAssertEqual(fresh.liarCount, 0)
         for seed in UInt64(1)...10 {
             var c = SeededGenerator(seed: 4242 + seed), d = SeededGenerator(seed: 4242 + seed)
             let (x, y) = (try fresh.ask(using: &c), try twin.ask(using: &d))

@@ -200,7 +200,7 @@ enum PostgresSchema {
             // architecture queued again — up to p_max attempts, after which it counts as failed.
             // Returns whether the trial was running.
             """
-            CREATE FUNCTION fail_trial(p_study BIGINT, p_id BIGINT, p_note TEXT, p_max INTEGER)
+            CREATE FUNCTION fail_trial(p_study BIGINT, p_id BIGINT, p_note TEXT, p_max BIGINT)
             RETURNS BOOLEAN LANGUAGE plpgsql AS $$
             DECLARE
                 t trials%ROWTYPE;
