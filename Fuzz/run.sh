@@ -18,10 +18,11 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-600}
 ALL="toml chain-space darts-string nb201-string genotype-json idx cifar tabular-csv theme"
 PARSERS=${*:-$ALL}
 OUT=.build-fuzz
+mkdir -p $OUT
 
 for p in $PARSERS; do
-    if ! NAS_TUI_FUZZ=1 $SWIFT build -c release --sanitize=fuzzer --sanitize=address --scratch-path $OUT --product fuzz-$p >$OUT.build.log 2>&1; then
-        cat $OUT.build.log >&2
+    if ! NAS_TUI_FUZZ=1 $SWIFT build -c release --sanitize=fuzzer --sanitize=address --scratch-path $OUT --product fuzz-$p >$OUT/build.log 2>&1; then
+        cat $OUT/build.log >&2
         echo "fuzz: cannot build fuzz-$p with --sanitize=fuzzer (is libFuzzer part of this Swift toolchain?)" >&2
         exit 1
     fi
