@@ -74,6 +74,10 @@ public final class RegularizedEvolution: SampleStrategy {
         return child
     }
 
+    public func release(_ genotypes: [Genotype]) {
+        for genotype in genotypes { ledger.release(genotype) }
+    }
+
     public func tell(_ trial: Trial) {
         guard ledger.learn(trial, spaceName: domain.spaceName), trial.rankingFitness != nil else { return }
         population.append(trial)
