@@ -85,7 +85,12 @@ public final class RegularizedEvolution: SampleStrategy {
     }
 
     /// The fittest of `sampleSize` members drawn with replacement (the earliest drawn on ties).
+    /// With S = P the tournament is the whole population: the fittest member (the oldest on
+    /// ties), so evolution climbs from the best trial, one unseen neighbour at a time.
     private func tournament(using generator: inout SeededGenerator) -> Trial {
+        if sampleSize == populationSize {
+            return population.reduce(population[0]) { $1.rankingFitness! > $0.rankingFitness! ? $1 : $0 }
+        }
         var best = population[generator.nextInt(population.count)]
         for _ in 1..<sampleSize {
             let contender = population[generator.nextInt(population.count)]
