@@ -6,6 +6,11 @@ struct TOMLParser {
     var i = 0
     var line = 1
     var lineStart = 0
+    /// How many arrays and inline tables enclose the current position.
+    var depth = 0
+    /// The deepest nesting accepted: far beyond any config, and it keeps a pathological file
+    /// from overflowing the stack.
+    static let maxDepth = 64
 
     init(text: String, file: String) {
         self.file = file
@@ -282,8 +287,18 @@ struct TOMLParser {
         }
     }
 
+    /// One level deeper into arrays and inline tables, or an error past `maxDepth`.
+    mutating func enterNesting() throws {
+        if depth == TOMLParser.maxDepth {
+            throw fail("arrays and inline tables nest more than \(TOMLParser.maxDepth) levels deep here; flatten the value")
+        }
+        depth += 1
+    }
+
     mutating func parseArray(context: String) throws -> TOMLValue {
         let l = line, c = column
+        try enterNesting()
+        defer { depth -= 1 }
         advance()
         var items: [TOMLValue] = []
         while true {
@@ -302,6 +317,8 @@ struct TOMLParser {
 
     mutating func parseInlineTable(context: String) throws -> TOMLValue {
         let l = line, c = column
+        try enterNesting()
+        defer { depth -= 1 }
         advance()
         let builder = TOMLTableBuilder(displayPath: context, origin: .inline, line: l, column: c)
         while true {

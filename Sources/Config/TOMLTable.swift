@@ -75,6 +75,15 @@ public struct TOMLTable: Equatable, Sendable {
         return s
     }
 
+    /// The string for `key` read as one of `T`'s names; throws naming the line and the accepted names.
+    public func choice<T: RawRepresentable & CaseIterable>(_ key: String, of type: T.Type) throws -> T where T.RawValue == String {
+        let v = try value(key, expected: "a string")
+        let accepted = T.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let s = v.stringValue else { throw typeError(key, v, expected: "one of \(accepted), in quotes") }
+        guard let chosen = T(rawValue: s) else { throw error("\(key) '\(s)'; accepted: \(accepted)", at: v) }
+        return chosen
+    }
+
     /// The integer for `key` (a float is an error, even 3.0).
     public func int(_ key: String) throws -> Int {
         let v = try value(key, expected: "an integer")

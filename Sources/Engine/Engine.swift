@@ -100,7 +100,7 @@ public final class Engine: @unchecked Sendable {
         historyCursor = stored.cursor
         // (A placeholder first: every stored property must be set before a method is called.)
         strategy = .sampler(RandomSearch(domain: domain, history: history.trials))
-        let first = strategies.contains(control.strategy) ? control.strategy : settings.strategy
+        let first = strategies.contains(control.strategy) ? control.strategy : settings.strategy.rawValue
         strategy = try makeStrategy(first)
         history.noteSwitch(to: strategy.name)
         if !history.trials.isEmpty { note("study \(study.name): \(history.count) trials stored, budget \(control.budget)") }
@@ -109,7 +109,7 @@ public final class Engine: @unchecked Sendable {
 
     /// The strategies this study's space and evaluator allow.
     public var strategies: [String] {
-        ExperimentSettings.strategies.filter { $0 != "darts" || (settings.space == "darts" && settings.benchmark == nil) }
+        StrategyName.allCases.filter { $0 != .darts || (settings.space == .darts && settings.benchmark == nil) }.map(\.rawValue)
     }
 
     /// Starts `run` on a background thread; the handle's `wait()` returns its outcome.
@@ -208,6 +208,11 @@ public final class Engine: @unchecked Sendable {
         for trial in trials where !history.ids.contains(trial.id) {
             history.append(trial)
             if case .sampler(let sampler) = strategy { sampler.tell(trial) }
+        }
+        // TPE counts the other workers' running trials as constant liars.
+        if liveWorkers > 1, case .sampler(let sampler) = strategy,
+           let tpe = sampler as? TPESampler ?? (sampler as? ZeroCostPreRanking)?.inner as? TPESampler {
+            tpe.running(try store.runningTrials(study: study.id).filter { $0.worker != worker.id })
         }
     }
 

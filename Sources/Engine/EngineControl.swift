@@ -25,6 +25,12 @@ extension Engine {
             lastHeartbeat = now
             try store.heartbeat(worker: worker.id, study: study.id)
             liveWorkers = max(1, try store.liveWorkers(study: study.id, graceSeconds: Self.heartbeatGraceSeconds).count)
+            // Another worker's trial whose process died (or stopped beating) is failed and queued again here.
+            let lost = try store.recoverLostTrials(study: study.id, graceSeconds: Self.heartbeatGraceSeconds)
+            if !lost.isEmpty {
+                note("trial\(lost.count == 1 ? "" : "s") \(lost.map(String.init).joined(separator: ", ")) lost \(lost.count == 1 ? "its" : "their") worker: "
+                    + "marked failed (not counted) and evaluated again")
+            }
         }
         if liveWorkers > 1 && now.timeIntervalSince(lastSync) >= Self.syncInterval { try syncHistory() }
         if now.timeIntervalSince(lastStudyList) >= 5 {

@@ -11,7 +11,7 @@ extension Engine {
         var s = Snapshot()
         s.experiment = "\(settings.strategy) on \(settings.space)"
         s.study = study.name
-        s.space = settings.space
+        s.space = settings.space.rawValue
         s.strategy = strategy.name
         s.strategies = strategies
         s.state = finished ? .finished : control.state == .paused ? .paused : control.state == .finished ? .finished : .running

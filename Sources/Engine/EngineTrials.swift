@@ -142,14 +142,16 @@ extension Engine {
                    pruner.shouldPrune(trialID: trialID, epoch: report.epoch, value: value, history: history.trials) {
                     control.requestStop(.prunedByPruner(name: pruner.name, epoch: report.epoch))
                 }
-                onEvent?(.progress(trialID: trialID, epoch: report.epoch, epochs: epochs, fraction: runningProgress,
-                                   finished: self.control.countedFinished, budget: self.control.budget))
                 writeProgressIfDue(force: true)
                 publish(force: true)
+                onEvent?(.progress(trialID: trialID, epoch: report.epoch, epochs: epochs, fraction: runningProgress,
+                                   finished: self.control.countedFinished, budget: self.control.budget))
             },
             onLossPoint: { [unowned self] point in
                 running?.steps.append(point)
                 runningProgress = point.epoch / Double(epochs)
+                writeProgressIfDue()
+                publish()
             })
     }
 
@@ -189,9 +191,9 @@ extension Engine {
             guard settings.epochs >= 2 else { return nil }
         }
         switch settings.pruner {
-        case "median": return MedianPruner()
-        case "halving": return try? SuccessiveHalvingPruner()
-        default: return nil
+        case .median: return MedianPruner()
+        case .halving: return try? SuccessiveHalvingPruner()
+        case .none: return nil
         }
     }
 
@@ -227,7 +229,7 @@ extension Engine {
         } else {
             schedule = try HyperbandSchedule.geometric(maxResource: settings.epochs, eta: eta)
         }
-        let samplerName = settings.hyperbandSampler ?? "random"
+        let samplerName = (settings.hyperbandSampler ?? .random).rawValue
         let budget = control.budget >= ExperimentSettings.unlimitedTrials ? nil : control.budget
         let inner = try preRanked(try SampleStrategies.make(samplerName, domain: domain, history: history.trials, budget: budget,
                                                                   evolutionSizes: settings.evolutionSizes),
@@ -241,7 +243,7 @@ extension Engine {
     private func preRanked(_ sampler: SampleStrategy, name: String) throws -> SampleStrategy {
         guard let pool = settings.prerank, pool > 1 else { return sampler }
         guard let input = evaluator.networkInput else {
-            throw NASError("prerank \(pool): zero-cost pre-ranking builds each candidate's network, and this study's networks (\(settings.benchmark ?? settings.space)) cannot be built here; accepted: training studies and NAS-Bench-201 tables")
+            throw NASError("prerank \(pool): zero-cost pre-ranking builds each candidate's network, and this study's networks (\(settings.benchmark ?? settings.space.rawValue)) cannot be built here; accepted: training studies and NAS-Bench-201 tables")
         }
         note("\(name) proposals pre-ranked: the best by synflow of \(pool) candidates is trained"
             + (settings.prerankTrials.map { " (the first \($0) trials: a zero-cost warm start)" } ?? ""))

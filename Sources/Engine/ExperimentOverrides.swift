@@ -1,13 +1,14 @@
 import Config
+import NAS
 import Foundation
 
 /// The run options a user gave on the command line: each one set overrides the config file's
 /// value, which overrides the default experiment's.
 public struct ExperimentOverrides: Sendable {
-    public var space: String?, strategy: String?, dataset: String?, benchmark: String?
+    public var space: SpaceName?, strategy: StrategyName?, dataset: String?, benchmark: String?
     public var budget: Int?, epochs: Int?, seed: UInt64?, latencyTarget: Double?
     public var channels: Int?, layers: Int?, trainLimit: Int?, validationLimit: Int?
-    public var pruner: String?, prerank: Int?
+    public var pruner: PrunerName?, prerank: Int?
     public var device: String?, budgetSeconds: Double?
     public var storage: String?, theme: String?
 

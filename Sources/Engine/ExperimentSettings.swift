@@ -6,8 +6,8 @@ import NAS
 /// Defaults are the default experiment: regularized evolution over the darts space on a
 /// Fashion-MNIST subset, small networks, one epoch per trial.
 public struct ExperimentSettings: Codable, Equatable, Sendable {
-    public var space = "darts"
-    public var strategy = "evolution"
+    public var space = SpaceName.darts
+    public var strategy = StrategyName.evolution
     /// fashion-mnist, synthetic or a path; nil: fashion-mnist when installed, else synthetic.
     public var dataset: String?
     /// A tabular benchmark CSV: accuracy is looked up instead of trained.
@@ -25,8 +25,7 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
     public var validationLimit = 1000
     public var batchSize = 64
     public var learningRate: Float = 0.05
-    /// median, halving or none.
-    public var pruner = "median"
+    public var pruner = PrunerName.median
     /// The chain space's TOML file (space chain).
     public var chainConfig: String?
     /// Zero-cost pre-ranking: each proposal is the best by synflow of this many candidates of
@@ -46,18 +45,16 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
     /// Hyperband's reduction factor η (nil: `defaultHyperbandEta`).
     public var hyperbandEta: Int?
     /// Where hyperband's new configurations come from: random, evolution or tpe (nil: random).
-    public var hyperbandSampler: String?
+    public var hyperbandSampler: StrategyName?
 
     public init() {}
 
-    public static let strategies = ["random", "evolution", "tpe", "darts", "hyperband"]
     /// The samplers hyperband draws new configurations from.
-    public static let hyperbandSamplers = ["random", "evolution", "tpe"]
+    public static let hyperbandSamplers: [StrategyName] = [.random, .evolution, .tpe]
     /// η when none is given: 3, the paper's.
     public static let defaultHyperbandEta = 3
     /// The trial budget of a study given only a budget in seconds (no limit in practice).
     public static let unlimitedTrials = 1_000_000_000
-    public static let pruners = ["median", "halving", "none"]
 
     /// Evolution's (P, S) when the settings give them (S defaults to 5, at most P).
     public var evolutionSizes: (population: Int, sample: Int)? {
@@ -65,15 +62,12 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
     }
 
     /// The channels and cells networks are built with.
-    public var networkChannels: Int { channels ?? (space == "darts" ? 8 : 16) }
+    public var networkChannels: Int { channels ?? (space == .darts ? 8 : 16) }
     public var networkLayers: Int { layers ?? 5 }
 
     /// Throws a message naming the first value outside what is accepted.
     public func validate() throws {
         func require(_ ok: Bool, _ message: String) throws { if !ok { throw NASError(message) } }
-        try require(SearchSpace.names.contains(space), "space '\(space)'; accepted: \(SearchSpace.names.joined(separator: ", "))")
-        try require(Self.strategies.contains(strategy), "strategy '\(strategy)'; accepted: \(Self.strategies.joined(separator: ", "))")
-        try require(Self.pruners.contains(pruner), "pruner '\(pruner)'; accepted: \(Self.pruners.joined(separator: ", "))")
         try require(budget >= 1, "budget \(budget); accepted: 1 or more trials")
         try require(epochs >= 1, "epochs \(epochs); accepted: 1 or more")
         try require(latencyTarget.map { $0 > 0 } ?? true, "latency target \(latencyTarget ?? 0) ms; accepted: a positive number of milliseconds")
@@ -83,7 +77,7 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
         try require(validationLimit >= 1, "validation limit \(validationLimit); accepted: 1 or more images")
         try require(batchSize >= 2, "batch size \(batchSize); accepted: 2 or more")
         try require(learningRate > 0, "learning rate \(learningRate); accepted: a positive number")
-        try require(space != "chain" || chainConfig != nil, "space chain needs its TOML file (--config FILE.toml with [space] and [[layer]] tables)")
+        try require(space != .chain || chainConfig != nil, "space chain needs its TOML file (--config FILE.toml with [space] and [[layer]] tables)")
         try require(prerank.map { $0 >= 1 } ?? true, "prerank \(prerank ?? 0); accepted: 1 or more candidates per proposal (1: off)")
         try require(budgetSeconds.map { $0 > 0 && $0.isFinite } ?? true,
                     "budget seconds \(budgetSeconds ?? 0); accepted: a positive number of simulated seconds")
@@ -94,11 +88,11 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
         try require(prerankTrials.map { $0 >= 0 } ?? true, "prerank trials \(prerankTrials ?? 0); accepted: 0 or more (the trials pre-ranked as a warm start)")
         try require(hyperbandEta.map { $0 >= 2 } ?? true, "hyperband eta \(hyperbandEta ?? 0); accepted: 2 or more")
         try require(hyperbandSampler.map(Self.hyperbandSamplers.contains) ?? true,
-                    "hyperband sampler '\(hyperbandSampler ?? "")'; accepted: \(Self.hyperbandSamplers.joined(separator: ", "))")
+                    "hyperband sampler '\(hyperbandSampler?.rawValue ?? "")'; accepted: \(Self.hyperbandSamplers.map(\.rawValue).joined(separator: ", "))")
         try require(device == nil || benchmark != nil, "device \(device ?? ""): device latencies come from a tabular benchmark's latency_DEVICE_ms columns; accepted with --benchmark FILE.csv")
         try require(budgetSeconds == nil || benchmark != nil, "budget seconds: simulated time is a table's train_seconds; accepted with --benchmark FILE.csv (a table with a train_seconds column)")
         if let benchmark, device != nil || budgetSeconds != nil { try validateAgainstHeader(of: benchmark) }
-        if strategy == "darts" { try require(space == "darts" && benchmark == nil, "strategy darts searches the darts space by training a supernet; accepted with --space darts and no --benchmark") }
+        if strategy == .darts { try require(space == .darts && benchmark == nil, "strategy darts searches the darts space by training a supernet; accepted with --space darts and no --benchmark") }
     }
 
     /// Checks `device` and `budgetSeconds` against the table's header line alone (before any
@@ -153,12 +147,12 @@ extension ExperimentSettings {
     public mutating func apply(config document: TOMLDocument) throws -> (storage: String?, theme: String?) {
         // A [space] table declares a chain space in this very file.
         let declaresChain = (try? document.table("space")) != nil
-        if declaresChain { chainConfig = document.file; space = "chain" }
+        if declaresChain { chainConfig = document.file; space = .chain }
         try document.checkKeys(allowed: Self.configKeys.union(["experiment", "layer", "train"]))
         let table = document.root.contains("experiment") ? try document.table("experiment") : document.root
         if !table.isRoot { try table.checkKeys(allowed: Self.configKeys) }
-        if table.contains("space") && !(table.isRoot && declaresChain) { space = try table.string("space") }
-        if table.contains("strategy") { strategy = try table.string("strategy") }
+        if table.contains("space") && !(table.isRoot && declaresChain) { space = try table.choice("space", of: SpaceName.self) }
+        if table.contains("strategy") { strategy = try table.choice("strategy", of: StrategyName.self) }
         if table.contains("dataset") { dataset = try table.string("dataset") }
         if table.contains("benchmark") { benchmark = try table.string("benchmark") }
         if table.contains("budget") { budget = try table.int("budget") }
@@ -171,7 +165,7 @@ extension ExperimentSettings {
         if table.contains("validation_limit") { validationLimit = try table.int("validation_limit") }
         if table.contains("batch_size") { batchSize = try table.int("batch_size") }
         if table.contains("lr") { learningRate = Float(try table.double("lr")) }
-        if table.contains("pruner") { pruner = try table.string("pruner") }
+        if table.contains("pruner") { pruner = try table.choice("pruner", of: PrunerName.self) }
         if table.contains("prerank") { prerank = try table.int("prerank") }
         if table.contains("population") { population = try table.int("population") }
         if table.contains("tournament") { tournament = try table.int("tournament") }
@@ -179,7 +173,7 @@ extension ExperimentSettings {
         if table.contains("device") { device = try table.string("device") }
         if table.contains("budget_seconds") { budgetSeconds = try table.double("budget_seconds") }
         if table.contains("hyperband_eta") { hyperbandEta = try table.int("hyperband_eta") }
-        if table.contains("hyperband_sampler") { hyperbandSampler = try table.string("hyperband_sampler") }
+        if table.contains("hyperband_sampler") { hyperbandSampler = try table.choice("hyperband_sampler", of: StrategyName.self) }
         let storage = table.contains("storage") ? try table.string("storage") : nil
         let theme = table.contains("theme") ? try table.string("theme") : nil
         return (storage, theme)

@@ -88,9 +88,9 @@ public final class StudyFollower: @unchecked Sendable {
         s.experiment = "\(settings.strategy) on \(settings.space)"
         s.study = study.name
         s.mode = mode
-        s.space = settings.space
+        s.space = settings.space.rawValue
         s.strategy = control.strategy
-        s.strategies = ExperimentSettings.strategies.filter { $0 != "darts" || (settings.space == "darts" && settings.benchmark == nil) }
+        s.strategies = StrategyName.allCases.filter { $0 != .darts || (settings.space == .darts && settings.benchmark == nil) }.map(\.rawValue)
         s.state = control.state == .paused ? .paused : control.state == .finished ? .finished : .running
         s.budget = control.budget >= ExperimentSettings.unlimitedTrials ? 0 : control.budget
         s.budgetSeconds = control.budgetSeconds

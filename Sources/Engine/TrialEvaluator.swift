@@ -78,11 +78,19 @@ final class TrainingEvaluator: TrialEvaluator {
             if let batch = chain.batchSize { training.batchSize = batch }
         }
         var epochs: [EpochReport] = []
-        let result = try Trainer(settings: training).train(model, on: train, validation: validation, control: control) { report in
-            epochs.append(report)
-            progress.onEpoch(report)
-        }
+        var steps: [TrainingLossPoint] = []
+        let result = try Trainer(settings: training).train(
+            model, on: train, validation: validation, control: control,
+            onLossPoint: { point in
+                steps.append(point)
+                progress.onLossPoint(point)
+            },
+            onEpoch: { report in
+                epochs.append(report)
+                progress.onEpoch(report)
+            })
         trial.epochs = epochs
+        trial.steps = steps
         trial.accuracy = epochs.last?.validationAccuracy
         trial.seconds = result.seconds
         return result.outcome

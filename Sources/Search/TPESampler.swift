@@ -52,6 +52,8 @@ public final class TPESampler: SampleStrategy {
     /// and whether it has been proposed or evaluated.
     private var candidateCodes: [Int] = []
     private var candidateTaken: [Bool] = []
+    /// Trials other workers are evaluating (`running(_:)`): constant liars in every proposal.
+    private var liars: [(id: Int, genotype: Genotype)] = []
 
     /// TPE over `domain`, fitted on the finished trials of `history` (taken in id order).
     /// Throws for settings out of range.
@@ -100,9 +102,43 @@ public final class TPESampler: SampleStrategy {
         }
     }
 
+    /// The trials other workers are evaluating now, replacing the last such list. As Optuna's
+    /// `constant_liar` does, each counts as a finished trial with the worst value (the bad
+    /// side) in the proposals until it finishes, so parallel workers do not all propose around
+    /// the same good trials; their genotypes are marked taken.
+    public func running(_ trials: [Trial]) {
+        liars = trials.filter { $0.status == .running && $0.genotype.spaceName == domain.spaceName }.map { ($0.id, $0.genotype) }
+        for trial in trials { tell(trial) }
+    }
+
+    /// How many constant liars the next proposal counts.
+    public var liarCount: Int { liars.filter { !ledger.finishedIDs.contains($0.id) }.count }
+
     public func ask(using generator: inout SeededGenerator) throws -> Genotype {
+        let learnt = fitness.count
+        let liarRows = learnt < settings.startupTrials ? [] : liars.filter { !ledger.finishedIDs.contains($0.id) }
+        // The liars as rows on the bad side for this proposal only (appended, then removed).
+        for liar in liarRows {
+            let row = fitness.count
+            fitness.append(nil)
+            for (p, x) in space.encode(liar.genotype).enumerated() where !x.isNaN {
+                observationRows[p].append(row)
+                observationValues[p].append(x)
+            }
+        }
+        defer {
+            if !liarRows.isEmpty {
+                fitness.removeLast(fitness.count - learnt)
+                for p in observationRows.indices {
+                    while let last = observationRows[p].last, last >= learnt {
+                        observationRows[p].removeLast()
+                        observationValues[p].removeLast()
+                    }
+                }
+            }
+        }
         let proposal: Genotype
-        if fitness.count < settings.startupTrials || space.parameters.isEmpty {
+        if learnt < settings.startupTrials || space.parameters.isEmpty {
             proposal = domain.sample(using: &generator, avoiding: ledger.seen)
         } else if domain.isRestricted {
             proposal = scoreCandidates(split: split(), using: &generator)

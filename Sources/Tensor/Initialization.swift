@@ -11,6 +11,14 @@ public enum Initializer {
         return t
     }
 
+    /// PyTorch's default for `nn.Conv2d` and `nn.Linear` weights and biases:
+    /// `kaiming_uniform_(a=√5)`, i.e. U(−1/√fanIn, 1/√fanIn) (standard deviation 1/√(3·fanIn)).
+    /// With batch norm after a convolution the weights' scale sets the effective learning rate
+    /// (∝ lr/‖w‖²), so this, not Kaiming normal (√6 times larger), is what trains like PyTorch.
+    public static func pytorchDefault(_ shape: [Int], fanIn: Int, generator: inout SeededGenerator) -> Tensor {
+        uniform(shape, bound: 1 / Float(max(fanIn, 1)).squareRoot(), generator: &generator)
+    }
+
     /// Uniform in [-bound, bound].
     public static func uniform(_ shape: [Int], bound: Float, generator: inout SeededGenerator) -> Tensor {
         let t = Tensor(uninitialized: shape)

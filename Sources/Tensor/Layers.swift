@@ -1,6 +1,7 @@
 // The standard layers, each a thin Module over one tensor operation.
 
-/// 2-D convolution with Kaiming-normal weights (fan-in) and an optional bias.
+/// 2-D convolution with an optional bias, both initialised as PyTorch's `nn.Conv2d` is
+/// (U(−1/√fanIn, 1/√fanIn), fanIn = inChannels/groups·kernel²).
 public final class Conv2d: Module {
     public let weight: Tensor
     public let bias: Tensor?
@@ -9,8 +10,8 @@ public final class Conv2d: Module {
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
                 dilation: Int = 1, groups: Int = 1, bias: Bool = false, generator: inout SeededGenerator) {
         let fanIn = inChannels / groups * kernel * kernel
-        weight = Initializer.kaimingNormal([outChannels, inChannels / groups, kernel, kernel], fanIn: fanIn, generator: &generator)
-        self.bias = bias ? Tensor(zeros: [outChannels], requiresGrad: true) : nil
+        weight = Initializer.pytorchDefault([outChannels, inChannels / groups, kernel, kernel], fanIn: fanIn, generator: &generator)
+        self.bias = bias ? Initializer.pytorchDefault([outChannels], fanIn: fanIn, generator: &generator) : nil
         self.stride = stride; self.padding = padding; self.dilation = dilation; self.groups = groups
     }
 
@@ -56,9 +57,8 @@ public final class Linear: Module {
     public let bias: Tensor?
 
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, generator: inout SeededGenerator) {
-        let bound = 1 / Float(max(inFeatures, 1)).squareRoot()
-        weight = Initializer.uniform([outFeatures, inFeatures], bound: bound, generator: &generator)
-        self.bias = bias ? Initializer.uniform([outFeatures], bound: bound, generator: &generator) : nil
+        weight = Initializer.pytorchDefault([outFeatures, inFeatures], fanIn: inFeatures, generator: &generator)
+        self.bias = bias ? Initializer.pytorchDefault([outFeatures], fanIn: inFeatures, generator: &generator) : nil
     }
 
     public override var namedOwnParameters: [(name: String, tensor: Tensor)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }

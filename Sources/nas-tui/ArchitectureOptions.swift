@@ -5,8 +5,8 @@ import NAS
 
 /// The options that name a search space and its architectures, shared by train, inspect and score.
 struct ArchitectureOptions: ParsableArguments {
-    @Option(help: "Search space: darts, nb201 or chain (chain also needs --config).")
-    var space: String?
+    @Option(help: "Search space (chain also needs --config).")
+    var space: SpaceName?
 
     @Option(help: "One architecture: a DARTS string, an NB201 string or genotype JSON.")
     var arch: String?
@@ -29,9 +29,9 @@ struct ArchitectureOptions: ParsableArguments {
     }
 
     /// The search space these options name (`fallback` when --space is absent).
-    func searchSpace(fallback: String? = nil) throws -> SearchSpace {
+    func searchSpace(fallback: SpaceName? = nil) throws -> SearchSpace {
         guard let name = space ?? fallback else {
-            throw CLIError.usage("--space is required; accepted: \(SearchSpace.names.joined(separator: ", "))")
+            throw CLIError.usage("--space is required; accepted: \(SpaceName.acceptedText)")
         }
         do {
             return try SearchSpace.named(name, channels: channels, layers: layers, chainFile: config)

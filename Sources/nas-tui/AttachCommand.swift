@@ -32,7 +32,7 @@ struct ViewCommand: ParsableCommand {
 
 /// The storage and study that `attach` and `view` follow.
 struct FollowedStudyOptions: ParsableArguments {
-    @Option(help: "SQLite study file.") var storage: String
+    @Option(help: "Study storage: a SQLite file, or postgresql://user[:password]@host[:port]/database.") var storage: String
     @Option(help: "The study (default: the storage's only study, or the one named after the file).") var study: String?
     @Option(help: "Theme name from themes/ (default, light, high-contrast, mono).") var theme: String?
 
@@ -47,7 +47,7 @@ struct FollowedStudyOptions: ParsableArguments {
                 // Several studies and none named: the user picks one from a list.
                 let summaries = try store.studySummaries()
                 if summaries.count > 1 {
-                    guard let picked = try TUIApp.pickStudy(summaries, storage: storage, themes: ThemeLibrary.locate(), themeName: theme)
+                    guard let picked = try TUIApp.pickStudy(summaries, storage: store.location, themes: ThemeLibrary.locate(), themeName: theme)
                     else { return }
                     name = picked
                 }
@@ -76,7 +76,7 @@ struct EnqueueCommand: ParsableCommand {
         abstract: "Queue an architecture (genotype JSON, DARTS or NB201 string) to be a study's next trial.",
         discussion: "The processes that run the study take it before their strategy's next proposal; strategies learn from it.")
 
-    @Option(help: "SQLite study file.") var storage: String
+    @Option(help: "Study storage: a SQLite file, or postgresql://user[:password]@host[:port]/database.") var storage: String
     @Option(help: "The study (default: the storage's only study, or the one named after the file).") var study: String?
     @Option(help: "The architecture: genotype JSON, a DARTS string or an NB201 string.") var arch: String
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Benchmarks
 import NAS
 import Tensor
 
@@ -15,15 +16,15 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Threads for OpenBLAS and the direct kernels (the reference script uses 2).")
     var threads: Int = 2
 
-    @Option(help: "Timed steps for W1 (median reported).")
-    var steps: Int = 20
+    @Option(help: "Timed steps of each workload, the median reported (default: W1 20, W2 5, W3 10, as WORKLOADS.md sets).")
+    var steps: Int?
 
     @Option(help: "Comma-separated workloads to run: W1, W2, W3, sgemm.")
     var only: String = "W1,W2,W3,sgemm"
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads \(threads): accepted: 1 or more") }
-        guard steps >= 1 else { throw ValidationError("--steps \(steps): accepted: 1 or more") }
+        if let steps, steps < 1 { throw ValidationError("--steps \(steps): accepted: 1 or more") }
         for name in selected where !["W1", "W2", "W3", "SGEMM"].contains(name) {
             throw ValidationError("--only: unknown workload '\(name)'; accepted: W1, W2, W3, sgemm")
         }
@@ -36,17 +37,17 @@ struct BenchCommand: ParsableCommand {
         var report: [(String, Any)] = []
         var parameters: [(String, Any)] = []
         if selected.contains("W1") {
-            let w1 = try Workloads.w1(steps: steps)
+            let w1 = try Workloads.w1(steps: steps ?? 20)
             report.append((w1.key, w1.milliseconds))
             parameters.append(("params_cnn_W1", w1.parameters ?? 0))
         }
         if selected.contains("W2") {
-            let w2 = try Workloads.w2()
+            let w2 = try Workloads.w2(steps: steps ?? 5)
             report.append((w2.key, w2.milliseconds))
             parameters.append(("params_darts_W2", w2.parameters ?? 0))
         }
         if selected.contains("W3") {
-            let w3 = try Workloads.w3()
+            let w3 = try Workloads.w3(steps: steps ?? 10)
             report.append((w3.key, w3.milliseconds))
             parameters.append(("params_nb201_W3", w3.parameters ?? 0))
         }

@@ -11,7 +11,7 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export the best genotype (json, darts, nb201) or every trial (csv) of a study.",
         discussion: "csv columns: id, strategy, status, arch, accuracy, latency_ms, params, flops, epochs.")
 
-    @Option(help: "SQLite study file.") var storage: String
+    @Option(help: "Study storage: a SQLite file, or postgresql://user[:password]@host[:port]/database.") var storage: String
     @Option(help: "The study (default: the storage's only study, or the one named after the file).") var study: String?
     @Option(help: "json, darts, nb201 or csv.") var format: StudyExport.Format = .json
     @Option(help: "Output file (default: stdout).") var out: String?
@@ -25,7 +25,7 @@ struct ExportCommand: ParsableCommand {
             if format == .csv {
                 text = StudyExport.csv(trials)
             } else {
-                guard let best = StudyExport.bestTrial(trials) else { throw CLIError.usage("\(storage): study \(record.name) has no complete trial to export yet") }
+                guard let best = StudyExport.bestTrial(trials) else { throw CLIError.usage("\(store.location): study \(record.name) has no complete trial to export yet") }
                 text = try StudyExport.best(best, format: format) + "\n"
             }
         } catch let error as CLIError { throw error } catch { throw CLIError.usage("\(error)") }

@@ -11,6 +11,6 @@ struct NasTUICommand: ParsableCommand {
         """,
         subcommands: [RunCommand.self, WorkerCommand.self, AttachCommand.self, ViewCommand.self, StudiesCommand.self,
                       EnqueueCommand.self, ExportCommand.self, InspectCommand.self, ScoreCommand.self, TrainCommand.self,
-                      PredictCommand.self, BenchCommand.self],
+                      PredictCommand.self, BenchCommand.self, ParityCommand.self],
         defaultSubcommand: RunCommand.self)
 }

@@ -27,8 +27,8 @@ struct RunCommand: ParsableCommand {
         ? help, q quit.
         """)
 
-    @Option(help: "Search space: darts, nb201 or chain.") var space: String?
-    @Option(help: "Strategy: evolution, random, tpe, darts or hyperband (successive-halving brackets over the table's fidelities or training epochs).") var strategy: String?
+    @Option(help: "Search space.") var space: SpaceName?
+    @Option(help: "Strategy (darts: the darts space with training data only; hyperband: successive-halving brackets over the table's fidelities or training epochs).") var strategy: StrategyName?
     @Option(help: "Data set: fashion-mnist, synthetic or a PATH (default: fashion-mnist when installed).") var dataset: String?
     @Option(help: "Tabular benchmark CSV: look accuracy up instead of training (columns arch, cifar10_val_acc, …).") var benchmark: String?
     @Option(help: "Number of trials.") var budget: Int?
@@ -38,7 +38,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64?
     @Option(name: .customLong("latency-target"), help: "Latency target in milliseconds (fitness is penalised above it).") var latencyTarget: Double?
     @Option(help: "TOML file setting any option (top level or [experiment]); flags override it.") var config: String?
-    @Option(help: "SQLite study file (default: runs/<timestamp>.db).") var storage: String?
+    @Option(help: "Study storage: a SQLite file (default: runs/<timestamp>.db), or postgresql://user[:password]@host[:port]/database.") var storage: String?
     @Option(help: "The study's name in the storage (default: the storage file's name without extension).") var study: String?
     @Flag(help: "Continue the study (--study, or the storage's default one) with its stored settings.") var resume = false
     @Option(help: "Theme name from themes/ (default, light, high-contrast, mono).") var theme: String?
@@ -48,7 +48,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Cells of the networks (darts L; nb201 cells per stage), default 5.") var layers: Int?
     @Option(name: .customLong("train-limit"), help: "Training images per trial.") var trainLimit: Int?
     @Option(name: .customLong("validation-limit"), help: "Validation images per trial.") var validationLimit: Int?
-    @Option(help: "Pruner: median, halving or none.") var pruner: String?
+    @Option(help: "Pruner of training trials of 2 or more epochs.") var pruner: PrunerName?
     @Option(help: "Zero-cost pre-ranking: train the best by synflow of N candidates of the strategy (default 1: off).") var prerank: Int?
     @Option(help: "Threads for the tensor core (default: all cores).") var threads: Int?
 
@@ -92,7 +92,7 @@ struct RunCommand: ParsableCommand {
             throw CLIError.usage("\(error)")
         }
         let signals = SignalStop(store: state)
-        let where_ = "study \(engine.study.name) in \(path)"
+        let where_ = "study \(engine.study.name) in \(engine.store.location)"
         if headless {
             let output = HeadlessOutput(json: json)
             engine.onEvent = output.handle

@@ -9,7 +9,7 @@ struct StudiesCommand: ParsableCommand {
         abstract: "List the studies of a storage: name, status, trials by status, best, strategy, created, updated.",
         discussion: "With --json one object per study and line; times are Unix seconds there, local time in the table.")
 
-    @Option(help: "SQLite study file.") var storage: String
+    @Option(help: "Study storage: a SQLite file, or postgresql://user[:password]@host[:port]/database.") var storage: String
     @Flag(help: "One JSON object per study and line.") var json = false
 
     func run() throws {

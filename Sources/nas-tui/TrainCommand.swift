@@ -105,10 +105,10 @@ struct TrainCommand: ParsableCommand {
             }
             let parsed: Genotype
             do { parsed = try Genotype.parse(contents) } catch { throw CLIError.usage("--genotype \(file): \(error)") }
-            if let named = architecture.space, named != parsed.spaceName {
+            if let named = architecture.space, named.rawValue != parsed.spaceName {
                 throw CLIError.usage("--genotype \(file) holds a \(parsed.spaceName) genotype but --space is \(named)")
             }
-            let space = try architecture.searchSpace(fallback: parsed.spaceName)
+            let space = try architecture.searchSpace(fallback: SpaceName(rawValue: parsed.spaceName))
             if case .chain(let values) = parsed, case .chain(let chain) = space {
                 do { try chain.validate(values) } catch { throw CLIError.usage("--genotype \(file): \(error)") }
             }

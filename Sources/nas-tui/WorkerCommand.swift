@@ -15,7 +15,7 @@ struct WorkerCommand: ParsableCommand {
         --json as for run --headless.
         """)
 
-    @Option(help: "SQLite study file.") var storage: String
+    @Option(help: "Study storage: a SQLite file, or postgresql://user[:password]@host[:port]/database.") var storage: String
     @Option(help: "The study to join.") var study: String?
     @Option(help: "Threads for the tensor core (default: all cores).") var threads: Int?
     @Flag(help: "One JSON event per line on stdout.") var json = false
@@ -38,9 +38,9 @@ struct WorkerCommand: ParsableCommand {
         let signals = SignalStop(store: state)
         let output = HeadlessOutput(json: json)
         engine.onEvent = output.handle
-        FileHandle.standardError.write(Data("nas-tui worker \(engine.worker.id): study \(engine.study.name) in \(storage), budget \(engine.control.budget)\n".utf8))
+        FileHandle.standardError.write(Data("nas-tui worker \(engine.worker.id): study \(engine.study.name) in \(engine.store.location), budget \(engine.control.budget)\n".utf8))
         let outcome: RunOutcome
-        do { outcome = try engine.run() } catch { throw CLIError.runtime("\(error); the study in \(storage) keeps every finished trial") }
+        do { outcome = try engine.run() } catch { throw CLIError.runtime("\(error); the study in \(engine.store.location) keeps every finished trial") }
         if outcome == .stopped, let signal = signals.received { throw ExitCode(128 + signal) }
     }
 }

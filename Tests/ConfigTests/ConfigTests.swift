@@ -241,6 +241,20 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(top?.description, "test.toml:1: unknown key 'space' at the top level; accepted: train")
     }
 
+    private enum Fruit: String, CaseIterable { case apple, pear }
+
+    func testChoiceReadsANameAndNamesTheAcceptedOnes() throws {
+        let doc = try parse("""
+        a = "pear"
+        b = "plum"
+        c = 3
+        """)
+        XCTAssertEqual(try doc.root.choice("a", of: Fruit.self), .pear)
+        XCTAssertEqual(configError { _ = try doc.root.choice("b", of: Fruit.self) }?.description,
+                       "test.toml:2:5: b 'plum'; accepted: apple, pear")
+        XCTAssertEqual(configError { _ = try doc.root.choice("c", of: Fruit.self) }?.line, 3)
+    }
+
     func testDuplicateKeys() {
         let error = parseError("""
         a = 1

@@ -43,9 +43,10 @@ final class TmuxSession {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Starts `nas-tui ARGUMENTS` in the repository, in a window of the given size.
-    func start(_ arguments: String, width: Int = 200, height: Int = 60) throws {
-        let command = "cd \(CommandLineTests.repository.path) && LANG=C.UTF-8 \(CommandLineTests.binary) \(arguments); echo EXIT=$? > \(directory)/exit; sleep 30"
+    /// Starts `nas-tui ARGUMENTS` in the repository, in a window of the given size, with the
+    /// environment assignments `environment` (shell words such as `TERM=vt100 LC_ALL=POSIX`).
+    func start(_ arguments: String, width: Int = 200, height: Int = 60, environment: String = "LANG=C.UTF-8") throws {
+        let command = "cd \(CommandLineTests.repository.path) && env \(environment) \(CommandLineTests.binary) \(arguments); echo EXIT=$? > \(directory)/exit; sleep 30"
         try tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), command])
     }
 

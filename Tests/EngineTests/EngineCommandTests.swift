@@ -41,7 +41,7 @@ final class EngineCommandTests: XCTestCase {
 
     func testReaderTakesSnapshotsWhileTheEngineRunsAndCommandsArrive() throws {
         let directory = try EngineTestSupport.temporaryDirectory()
-        let (engine, store, _) = try EngineTestSupport.engine(EngineTestSupport.tabularSettings(budget: 400, strategy: "evolution"))
+        let (engine, store, _) = try EngineTestSupport.engine(EngineTestSupport.tabularSettings(budget: 400, strategy: .evolution))
         let handle = engine.start()
         let reading = DispatchGroup()
         /// Written by the reader thread only, read after it has left `reading`.

@@ -11,7 +11,7 @@ import Search
 final class EngineMultiFidelityTests: XCTestCase {
     static let table = Result { try TabularBenchmark(contentsOfFile: EngineTestSupport.fullBenchmarkPath) }
 
-    static func settings(strategy: String = "random", budget: Int = 30) -> ExperimentSettings {
+    static func settings(strategy: StrategyName = .random, budget: Int = 30) -> ExperimentSettings {
         var settings = EngineTestSupport.tabularSettings(budget: budget, strategy: strategy)
         settings.benchmark = EngineTestSupport.fullBenchmarkPath
         return settings
@@ -22,7 +22,7 @@ final class EngineMultiFidelityTests: XCTestCase {
         var settings = Self.settings()
         settings.budgetSeconds = 10_000
         settings.budget = ExperimentSettings.unlimitedTrials
-        settings.pruner = "none"
+        settings.pruner = .none
         let (engine, state, store) = try EngineTestSupport.engine(settings)
         XCTAssertEqual(try engine.run(), .budgetMet)
         let trials = try store.allFinishedTrials(study: engine.study.id)
@@ -82,7 +82,7 @@ final class EngineMultiFidelityTests: XCTestCase {
     /// Hyperband asks for 12-epoch queries (cost 12/200 of train_seconds), promotes the best of
     /// each rung to 200 epochs, and only full queries rank and are the best.
     func testHyperbandOverTheTablesFidelities() throws {
-        var settings = Self.settings(strategy: "hyperband", budget: 30)
+        var settings = Self.settings(strategy: .hyperband, budget: 30)
         settings.hyperbandEta = 4
         let (engine, state, store) = try EngineTestSupport.engine(settings)
         try engine.run()
@@ -115,7 +115,7 @@ final class EngineMultiFidelityTests: XCTestCase {
     func testThePrunerActsOnTheCheapFidelityUnderABudgetInSeconds() throws {
         var settings = Self.settings(budget: 40)
         settings.budgetSeconds = 1e9
-        settings.pruner = "median"
+        settings.pruner = .median
         let (engine, _, store) = try EngineTestSupport.engine(settings)
         try engine.run()
         let trials = try store.allFinishedTrials(study: engine.study.id)
@@ -134,7 +134,7 @@ final class EngineMultiFidelityTests: XCTestCase {
             XCTAssertNil(trial.fidelity)
         }
         var plain = Self.settings(budget: 10)
-        plain.pruner = "median"
+        plain.pruner = .median
         XCTAssertNil(Engine.pruner(for: plain), "under a trial budget a table is not pruned")
     }
 

@@ -87,7 +87,7 @@ final class EngineStorageTests: XCTestCase {
     func testAVersionOneFileMigratesAndKeepsItsTrials() throws {
         let directory = try EngineTestSupport.temporaryDirectory()
         let path = directory + "/old-search.db"
-        var settings = EngineTestSupport.tabularSettings(budget: 4, strategy: "tpe")
+        var settings = EngineTestSupport.tabularSettings(budget: 4, strategy: .tpe)
         settings.seed = 3
         let genotype = try Genotype.parse("|skip_connect~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_1x1~0|nor_conv_1x1~1|none~2|")
         let v1 = try DatabaseQueue(path: path)

@@ -12,21 +12,21 @@ final class EngineStudyTests: XCTestCase {
         let store = try SQLiteStudyStore()
         let (engine, _, _) = try EngineTestSupport.engine(EngineTestSupport.tabularSettings(budget: 5), store: store, name: "a")
         try engine.run()
-        var other = EngineTestSupport.tabularSettings(budget: 30, strategy: "tpe")
+        var other = EngineTestSupport.tabularSettings(budget: 30, strategy: .tpe)
         other.seed = 9
         XCTAssertThrowsError(try StudyOpening.prepareRun(store: store, name: "a", settings: other, resume: false)) {
             XCTAssertEqual("\($0)", "study a exists (5 trials); continue it with --resume, or choose --study")
         }
         let record = try XCTUnwrap(try store.study(named: "a"))
         XCTAssertEqual(record.budget, 5)
-        XCTAssertEqual(try ExperimentSettings.decode(record.settings).strategy, "random", "the old settings stay")
+        XCTAssertEqual(try ExperimentSettings.decode(record.settings).strategy, .random, "the old settings stay")
         XCTAssertEqual(try store.allFinishedTrials(study: record.id).count, 5)
     }
 
     func testManyStudiesInOneStorageAreListed() throws {
         let store = try SQLiteStudyStore()
         try EngineTestSupport.engine(EngineTestSupport.tabularSettings(budget: 6), store: store, name: "first").engine.run()
-        try EngineTestSupport.engine(EngineTestSupport.tabularSettings(budget: 4, strategy: "tpe"), store: store, name: "second").engine.run()
+        try EngineTestSupport.engine(EngineTestSupport.tabularSettings(budget: 4, strategy: .tpe), store: store, name: "second").engine.run()
         let summaries = try store.studySummaries()
         XCTAssertEqual(summaries.map(\.name), ["first", "second"])
         XCTAssertEqual(summaries.map(\.complete), [6, 4])
@@ -119,11 +119,11 @@ final class EngineStudyTests: XCTestCase {
     func testDartsAndSampledTrialsGoThroughOnePipeline() throws {
         var settings = EngineTestSupport.trainingSettings(budget: 2, epochs: 1)
         settings.latencyTarget = 0.0001  // below every network: every fitness is penalised
-        settings.strategy = "darts"
+        settings.strategy = .darts
         let (engine, _, store) = try EngineTestSupport.engine(settings)
         try engine.run()
         var sampled = settings
-        sampled.strategy = "random"
+        sampled.strategy = .random
         let (other, _, otherStore) = try EngineTestSupport.engine(sampled)
         try other.run()
         let trials = try store.allFinishedTrials(study: engine.study.id) + otherStore.allFinishedTrials(study: other.study.id)
@@ -143,7 +143,7 @@ final class EngineStudyTests: XCTestCase {
     }
 
     func testAResumedStudyGoesOnWithItsLastStrategy() throws {
-        let (engine, state, store) = try EngineTestSupport.engine(EngineTestSupport.tabularSettings(budget: 6, strategy: "random"))
+        let (engine, state, store) = try EngineTestSupport.engine(EngineTestSupport.tabularSettings(budget: 6, strategy: .random))
         try store.send(.switchStrategy("tpe"), study: engine.study.id, issuer: "test")
         try engine.run()
         XCTAssertEqual(state.snapshot.strategy, "tpe")
@@ -169,12 +169,12 @@ final class EngineStudyTests: XCTestCase {
             """, file: "c.toml")
         var flags = ExperimentOverrides()
         flags.budget = 12
-        flags.strategy = "random"
+        flags.strategy = .random
         let resolved = try ExperimentSettings.resolve(config: config, overrides: flags)
         XCTAssertEqual(resolved.settings.budget, 12)
-        XCTAssertEqual(resolved.settings.strategy, "random")
+        XCTAssertEqual(resolved.settings.strategy, .random)
         XCTAssertEqual(resolved.settings.seed, 7, "from the config")
-        XCTAssertEqual(resolved.settings.space, "nb201")
+        XCTAssertEqual(resolved.settings.space, .nb201)
         XCTAssertEqual(resolved.settings.epochs, ExperimentSettings().epochs, "the default")
         XCTAssertEqual(resolved.storage, "runs/x.db")
         flags.storage = "y.db"
@@ -182,7 +182,7 @@ final class EngineStudyTests: XCTestCase {
     }
 
     func testAnEnqueuedArchitectureIsEvaluatedNextAndTold() throws {
-        let (engine, state, store) = try EngineTestSupport.engine(EngineTestSupport.tabularSettings(budget: 4, strategy: "tpe"))
+        let (engine, state, store) = try EngineTestSupport.engine(EngineTestSupport.tabularSettings(budget: 4, strategy: .tpe))
         let arch = "|skip_connect~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_1x1~0|nor_conv_1x1~1|none~2|"  // a row of the table
         state.send(.enqueue(architecture: arch))
         state.send(.enqueue(architecture: "|bogus~0|"))

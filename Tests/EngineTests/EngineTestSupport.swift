@@ -34,9 +34,9 @@ enum EngineTestSupport {
     }
 
     /// Settings for a fast tabular study on the shipped benchmark.
-    static func tabularSettings(budget: Int, strategy: String = "random") -> ExperimentSettings {
+    static func tabularSettings(budget: Int, strategy: StrategyName = .random) -> ExperimentSettings {
         var settings = ExperimentSettings()
-        settings.space = "nb201"
+        settings.space = .nb201
         settings.strategy = strategy
         settings.benchmark = benchmarkPath
         settings.budget = budget
@@ -46,8 +46,8 @@ enum EngineTestSupport {
     /// Settings for a tiny training study on synthetic images.
     static func trainingSettings(budget: Int, epochs: Int = 2) -> ExperimentSettings {
         var settings = ExperimentSettings()
-        settings.space = "darts"
-        settings.strategy = "random"
+        settings.space = .darts
+        settings.strategy = .random
         settings.dataset = "synthetic:1x12x12"
         settings.channels = 4
         settings.layers = 3
@@ -56,7 +56,7 @@ enum EngineTestSupport {
         settings.batchSize = 16
         settings.epochs = epochs
         settings.budget = budget
-        settings.pruner = "none"
+        settings.pruner = .none
         return settings
     }
 

@@ -188,7 +188,7 @@ public final class SQLiteStudyStore: StudyStore {
                 let best = try bestID.flatMap { try Double.fetchOne(db, sql: "SELECT accuracy FROM trials WHERE study_id = ? AND id = ?",
                                                                      arguments: [row["id"] as Int64, $0]) }
                 let settings: String = row["settings_json"]
-                let space = (try? ExperimentSettings.decode(settings).space) ?? "?"
+                let space = (try? ExperimentSettings.decode(settings).space.rawValue) ?? "?"
                 // A running study nobody works on (its process quit or died) shows as stopped.
                 let state: String = row["state"]
                 let status = state == StudyState.running.rawValue && (row["live_workers"] as Int) == 0 ? "stopped" : state

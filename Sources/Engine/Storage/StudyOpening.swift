@@ -4,11 +4,12 @@ import Foundation
 /// (refusing a name that exists unless asked to resume it), `worker` joins one, the others
 /// pick one by name or, when the storage holds a single one, that one.
 public enum StudyOpening {
-    /// Opens the storage the user named: a SQLite file path (created when `create`), read-only
-    /// when `readOnly`.
+    /// Opens the storage the user named: a SQLite file path or a PostgreSQL URL
+    /// (`postgresql://user[:password]@host[:port]/database`), its schema created when `create`,
+    /// read-only when `readOnly`.
     public static func openStore(_ location: String, create: Bool, readOnly: Bool = false) throws -> StudyStore {
-        if location.hasPrefix("postgresql://") || location.hasPrefix("postgres://") {
-            throw StoreError.io("\(StorageURL.redacted(location)): PostgreSQL storage is not available in this build; accepted: a SQLite file path")
+        if PostgresURL.isPostgres(location) {
+            return try PostgresStudyStore(url: location, create: create, readOnly: readOnly)
         }
         return try SQLiteStudyStore(path: location, create: create, readOnly: readOnly)
     }
@@ -16,7 +17,7 @@ public enum StudyOpening {
     /// Opens an existing storage to read it (export, studies): with write access when there
     /// is, so an older file migrates in place, else read-only.
     public static func openExisting(_ location: String) throws -> StudyStore {
-        let isFile = !(location.hasPrefix("postgresql://") || location.hasPrefix("postgres://"))
+        let isFile = !PostgresURL.isPostgres(location)
         let writable = !isFile || (FileManager.default.isWritableFile(atPath: location) && !SQLiteStudyStore.isMarkedReadOnly(location))
         return try openStore(location, create: false, readOnly: !writable)
     }
@@ -35,7 +36,7 @@ public enum StudyOpening {
         guard resume else {
             try settings.validate()
             return try store.createStudy(name: name, settings: settings.json, budget: settings.budget,
-                                         budgetSeconds: settings.budgetSeconds, strategy: settings.strategy)
+                                         budgetSeconds: settings.budgetSeconds, strategy: settings.strategy.rawValue)
         }
         guard var record = try store.study(named: name) else {
             throw StoreError.noSuchStudy(name: name, location: store.location, available: try store.studySummaries().map(\.name))
@@ -68,7 +69,7 @@ public enum StudyOpening {
 /// `postgresql://user:password@host:port/database` as it may be printed: without the password.
 public enum StorageURL {
     public static func redacted(_ url: String) -> String {
-        guard let scheme = url.range(of: "://"), let at = url.range(of: "@", range: scheme.upperBound..<url.endIndex) else { return url }
+        guard let scheme = url.range(of: "://"), let at = url.range(of: "@", options: .backwards, range: scheme.upperBound..<url.endIndex) else { return url }
         let credentials = url[scheme.upperBound..<at.lowerBound]
         guard let colon = credentials.firstIndex(of: ":") else { return url }
         return String(url[..<colon]) + ":***" + String(url[at.lowerBound...])

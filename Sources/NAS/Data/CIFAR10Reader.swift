@@ -15,15 +15,26 @@ public enum CIFAR10Reader {
     /// `limit` keeps only the first images. Throws `DataError` naming the file for a size that is
     /// not a whole number of records or a label outside 0…9.
     public static func read(paths: [String], name: String, limit: Int? = nil) throws -> ImageDataset {
-        guard !paths.isEmpty else {
+        try read(count: paths.count, name: name, limit: limit) { try FileBytes.read(path: paths[$0]) }
+    }
+
+    /// Reads batches already in memory (see `read(paths:name:limit:)`).
+    public static func read(batches: [FileBytes], name: String, limit: Int? = nil) throws -> ImageDataset {
+        try read(count: batches.count, name: name, limit: limit) { batches[$0] }
+    }
+
+    /// The batches one at a time (a file is read only when the records before it are not enough).
+    private static func read(count: Int, name: String, limit: Int?, file: (Int) throws -> FileBytes) throws -> ImageDataset {
+        guard count > 0 else {
             throw DataError("data set '\(name)': no CIFAR-10 batch files given; expected \(trainFiles.joined(separator: ", ")) or \(testFile)")
         }
         var pixels: [Float] = []
         var labels: [Int] = []
         let wanted = max(0, limit ?? Int.max)
-        for path in paths {
+        for n in 0..<count {
             if labels.count >= wanted { break }
-            let file = try FileBytes.read(path: path)
+            let file = try file(n)
+            let path = file.path
             let records = try recordCount(file)
             let keep = min(records, wanted - labels.count)
             let start = labels.count

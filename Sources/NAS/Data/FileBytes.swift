@@ -28,6 +28,19 @@ public final class FileBytes: @unchecked Sendable {
     /// the file is missing, unreadable, or holds corrupt or truncated gzip data.
     public static func read(path: String) throws -> FileBytes {
         let (raw, rawCount) = try readRaw(path: path)
+        return try adopt(raw, count: rawCount, path: path)
+    }
+
+    /// The bytes of a file already in memory (copied), decompressed when they are gzip; `path`
+    /// is the name errors give. Reads what `read(path:)` would read from a file of these bytes.
+    public static func bytes(_ bytes: UnsafeRawBufferPointer, path: String) throws -> FileBytes {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        if let base = bytes.baseAddress, bytes.count > 0 { raw.copyMemory(from: base, byteCount: bytes.count) }
+        return try adopt(raw, count: bytes.count, path: path)
+    }
+
+    /// Takes ownership of `raw` (decompressing it into a new buffer when it is gzip).
+    private static func adopt(_ raw: UnsafeMutableRawPointer, count rawCount: Int, path: String) throws -> FileBytes {
         if rawCount >= 2, raw.load(fromByteOffset: 0, as: UInt8.self) == 0x1F,
            raw.load(fromByteOffset: 1, as: UInt8.self) == 0x8B {
             defer { raw.deallocate() }

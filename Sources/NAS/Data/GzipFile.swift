@@ -3,19 +3,30 @@ import Foundation
 
 /// gzip decompression through zlib's inflate, with errors that name the file.
 enum Gzip {
+    /// deflate's largest expansion: a compressed byte yields at most 1032 bytes.
+    static let maxExpansion = 1032
+
+    /// The output buffer reserved before inflating. The gzip trailer stores the uncompressed size
+    /// mod 2^32: a good first guess, but only a guess (a corrupt trailer may claim 4 GiB): deflate
+    /// expands at most 1032-fold, so no more than that is reserved up front; the buffer grows as
+    /// output arrives.
+    static func initialCapacity(_ input: UnsafeRawBufferPointer) -> Int {
+        let inCount = input.count
+        var capacity = max(inCount * 2, 1 << 16)
+        if inCount >= 18 {
+            var isize = 0
+            for i in 0..<4 { isize |= Int(input[inCount - 4 + i]) << (8 * i) }
+            if isize > 0 { capacity = max(min(isize, inCount * maxExpansion), 1) }
+        }
+        return capacity
+    }
+
     /// Decompresses every gzip member in `input` into a new buffer the caller owns.
     /// Trailing zero padding is ignored; any other trailing bytes, corrupt data, a bad checksum
     /// or a stream that ends early throw `DataError` naming `path`.
     static func decompress(_ input: UnsafeRawBufferPointer, path: String) throws -> (UnsafeMutableRawPointer, Int) {
         let inCount = input.count
-        // The gzip trailer stores the uncompressed size mod 2^32: a good first guess.
-        var capacity = max(inCount * 2, 1 << 16)
-        if inCount >= 18 {
-            let tail = input.baseAddress! + (inCount - 4)
-            var isize = 0
-            for i in 0..<4 { isize |= Int(tail.load(fromByteOffset: i, as: UInt8.self)) << (8 * i) }
-            if isize > 0 && isize < (1 << 32) { capacity = max(isize, 1) }
-        }
+        var capacity = initialCapacity(input)
         var out = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         var produced = 0
         var stream = z_stream()

@@ -21,7 +21,12 @@ public enum IDXReader {
     /// `limit` keeps only the first images (the whole file is still checked); `total` is the
     /// number of images in the file, `count` the number kept.
     public static func readImages(path: String, limit: Int? = nil) throws -> (pixels: [Float], count: Int, total: Int, height: Int, width: Int) {
-        let file = try FileBytes.read(path: path)
+        try readImages(try FileBytes.read(path: path), limit: limit)
+    }
+
+    /// Reads an image file already in memory (see `readImages(path:limit:)`).
+    public static func readImages(_ file: FileBytes, limit: Int? = nil) throws -> (pixels: [Float], count: Int, total: Int, height: Int, width: Int) {
+        let path = file.path
         let header = try parseHeader(file, expectedMagic: imageMagic, role: "images",
                                      layout: "count x rows x columns")
         let (n, h, w) = (header.dimensions[0], header.dimensions[1], header.dimensions[2])
@@ -42,7 +47,11 @@ public enum IDXReader {
 
     /// Reads a label file: `count` unsigned bytes. `limit` keeps only the first labels.
     public static func readLabels(path: String, limit: Int? = nil) throws -> [Int] {
-        let file = try FileBytes.read(path: path)
+        try readLabels(try FileBytes.read(path: path), limit: limit)
+    }
+
+    /// Reads a label file already in memory (see `readLabels(path:limit:)`).
+    public static func readLabels(_ file: FileBytes, limit: Int? = nil) throws -> [Int] {
         let header = try parseHeader(file, expectedMagic: labelMagic, role: "labels", layout: "count")
         let keep = min(header.dimensions[0], max(0, limit ?? header.dimensions[0]))
         var labels = [Int](repeating: 0, count: keep)
@@ -79,8 +88,12 @@ public enum IDXReader {
 
     /// The header of an IDX file (any magic), for inspecting a file before loading it.
     public static func header(path: String) throws -> Header {
-        let file = try FileBytes.read(path: path)
-        return try parseHeader(file, expectedMagic: nil, role: "data", layout: "")
+        try header(try FileBytes.read(path: path))
+    }
+
+    /// The header of an IDX file already in memory.
+    public static func header(_ file: FileBytes) throws -> Header {
+        try parseHeader(file, expectedMagic: nil, role: "data", layout: "")
     }
 
     /// Parses and checks the header against the file size.

@@ -146,6 +146,13 @@ extension DartsGenotype {
                 }
             }
             try s.expect(")", "')' closing range()")
+            // Checked before the nodes are listed: range(0, 10**12) would not fit in memory.
+            let valid = 2..<(2 + nodeCount)
+            if lower < upper, lower < valid.lowerBound || upper > valid.upperBound {
+                let bad = lower < valid.lowerBound ? lower : upper - 1
+                throw s.error(about: "\(what) range(\(lower), \(upper)): \(bad) is not an intermediate node; "
+                    + "expected values in 2...5, e.g. range(2, 6)", at: start)
+            }
             nodes = lower < upper ? Array(lower..<upper) : []
         } else {
             throw s.error("expected \(what) as range(2, 6) or a list such as [2, 3, 4, 5]", at: start)

@@ -34,19 +34,26 @@ struct GenotypeJSONNode {
         }
     }
 
+    /// How deep arrays and objects may nest: a genotype needs 4 levels; the limit keeps a
+    /// pathological file from overflowing the (engine thread's) stack.
+    static let maxDepth = 64
+
     /// Parses one JSON value covering the whole text.
     static func parse(_ text: String) throws -> GenotypeJSONNode {
         var s = GenotypeScanner(text, context: "genotype JSON")
-        let value = try parseValue(&s)
+        let value = try parseValue(&s, depth: 0)
         s.skipWhitespace()
         if !s.atEnd { throw s.error("unexpected text after the JSON value") }
         return value
     }
 
-    private static func parseValue(_ s: inout GenotypeScanner) throws -> GenotypeJSONNode {
+    private static func parseValue(_ s: inout GenotypeScanner, depth: Int) throws -> GenotypeJSONNode {
         s.skipWhitespace()
         let start = s.pos
         guard let c = s.peek else { throw s.error("expected a JSON value") }
+        if c == "{" || c == "[", depth == maxDepth {
+            throw s.error("arrays and objects nest more than \(maxDepth) levels deep; a genotype needs 4")
+        }
         switch c {
         case "{":
             s.pos += 1
@@ -57,7 +64,7 @@ struct GenotypeJSONNode {
                     guard s.peek == "\"" else { throw s.error("expected a key in double quotes") }
                     let key = try parseString(&s)
                     try s.expect(":", "':' after the key \(genotypeJSONQuoted(key))")
-                    fields.append((key, try parseValue(&s)))
+                    fields.append((key, try parseValue(&s, depth: depth + 1)))
                     if s.consume(",") { continue }
                     try s.expect("}", "',' or '}' in the object")
                     break
@@ -69,7 +76,7 @@ struct GenotypeJSONNode {
             var items: [GenotypeJSONNode] = []
             if !s.consume("]") {
                 while true {
-                    items.append(try parseValue(&s))
+                    items.append(try parseValue(&s, depth: depth + 1))
                     if s.consume(",") { continue }
                     try s.expect("]", "',' or ']' in the array")
                     break

@@ -1,5 +1,10 @@
 /// A character cursor for the genotype text formats: whitespace skipping, expectations and error
 /// messages that give the character position (1-based) and quote what was found there.
+///
+/// It steps through Unicode scalars (each held as a one-scalar `Character`), not grapheme
+/// clusters: a prepended mark such as U+06DD joins the character after it into one cluster, so
+/// scanning clusters read `"\u{6DD}\\n"` as a literal backslash and an escape and did not
+/// find a quote that closes a string after such a mark.
 struct GenotypeScanner {
     let chars: [Character]
     var pos = 0
@@ -7,7 +12,7 @@ struct GenotypeScanner {
     let context: String
 
     init(_ text: String, context: String) {
-        chars = Array(text)
+        chars = text.unicodeScalars.map(Character.init)
         self.context = context
     }
 

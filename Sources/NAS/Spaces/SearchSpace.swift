@@ -13,7 +13,7 @@ public enum SearchSpace: Sendable {
     case chain(ChainSpace)
 
     /// The names the command line accepts.
-    public static let names = ["darts", "nb201", "chain"]
+    public static let names = SpaceName.allCases.map(\.rawValue)
 
     /// The space's name.
     public var name: String {
@@ -25,17 +25,15 @@ public enum SearchSpace: Sendable {
     }
 
     /// The space called `name`, sized for darts and nb201; `chain` needs its TOML file.
-    public static func named(_ name: String, channels: Int? = nil, layers: Int? = nil, chainFile: String? = nil) throws -> SearchSpace {
+    public static func named(_ name: SpaceName, channels: Int? = nil, layers: Int? = nil, chainFile: String? = nil) throws -> SearchSpace {
         switch name {
-        case "darts": return .darts(channels: channels ?? 16, layers: layers ?? 5)
-        case "nb201": return .nb201(channels: channels ?? 16, cellsPerStage: layers ?? 5)
-        case "chain":
+        case .darts: return .darts(channels: channels ?? 16, layers: layers ?? 5)
+        case .nb201: return .nb201(channels: channels ?? 16, cellsPerStage: layers ?? 5)
+        case .chain:
             guard let chainFile else {
                 throw NASError("space 'chain' is declared in a TOML file; pass --config FILE.toml (see demo/chain_convnet.toml)")
             }
             return .chain(try ChainSpace(contentsOfFile: chainFile))
-        default:
-            throw NASError("unknown space '\(name)'; accepted: \(names.joined(separator: ", "))")
         }
     }
 

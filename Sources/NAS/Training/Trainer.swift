@@ -33,64 +33,80 @@ public struct TrainingResult: Sendable {
     public var seconds: Double
 }
 
-/// Trains a network with cross-entropy, SGD or Adam and a per-step cosine schedule; evaluates
-/// on a validation set after every epoch.
+/// Trains a network with cross-entropy, SGD or Adam and a per-step cosine schedule (one
+/// `TrainingStepper` step a batch); evaluates on a validation set after every epoch.
 public struct Trainer {
     public var settings: TrainingSettings
+    /// Sub-epoch training-loss points reported per epoch (the Loss pane's curve); 0 for none.
+    public var lossPointsPerEpoch: Int
 
-    public init(settings: TrainingSettings) { self.settings = settings }
+    public init(settings: TrainingSettings, lossPointsPerEpoch: Int = 20) {
+        self.settings = settings; self.lossPointsPerEpoch = max(lossPointsPerEpoch, 0)
+    }
 
-    /// Trains `model` on `train`, reporting each epoch to `onEpoch`. A non-finite loss throws
+    /// Trains `model` on `train`, reporting the training loss about `lossPointsPerEpoch`
+    /// times an epoch to `onLossPoint` and each epoch to `onEpoch`. A non-finite loss throws
     /// `TrainingError.nonFiniteLoss`; a stop request ends the run early with the epochs so far.
     public func train(
         _ model: Module, on train: ImageDataset, validation: ImageDataset?, control: TrainingControl? = nil,
+        onLossPoint: (TrainingLossPoint) -> Void = { _ in },
         onEpoch: (EpochReport) -> Void = { _ in }
     ) throws -> TrainingResult {
         try settings.validate()
         guard train.count >= 2 else { throw TrainingError.emptyDataset(train.name) }
         let start = Date()
-        let parameters = model.parameters
-        let optimizer = settings.makeOptimizer(parameters)
-        let loader = DataLoader(dataset: train, batchSize: settings.batchSize, shuffle: true, dropLast: train.count >= settings.batchSize * 2,
+        // The last partial batch is kept, as PyTorch's loop over a permutation keeps it, unless it
+        // holds a single image (batch norm needs two).
+        let loader = DataLoader(dataset: train, batchSize: settings.batchSize, shuffle: true,
+                                dropLast: train.count % settings.batchSize == 1,
                                 augmentation: settings.augmentation, seed: settings.seed)
-        let schedule = CosineSchedule(base: settings.learningRate, minimum: settings.minimumLearningRate,
-                                      totalSteps: settings.epochs * loader.batchCount)
+        let batches = loader.batchCount
+        let stepper = TrainingStepper(model: model, settings: settings, totalSteps: settings.epochs * batches)
         var reports: [EpochReport] = []
-        var step = 0
         for epoch in 1...settings.epochs {
             let epochStart = Date()
             model.train(true)
             var lossSum = 0.0, correct = 0, seen = 0
+            var pointLoss = 0.0, pointSeen = 0, pointsMade = 0
             var batchIndex = 0
             for (images, labels) in loader.epoch(epoch - 1) {
                 control?.betweenBatches?()
                 if let reason = control?.stopRequest {
                     return TrainingResult(epochs: reports, outcome: .stopped(reason: reason), seconds: Date().timeIntervalSince(start))
                 }
-                if labels.count < 2 { continue } // batch norm needs two images
-                optimizer.learningRate = schedule.learningRate(at: step)
-                optimizer.zeroGrad()
-                let logits = try model(images)
-                let loss = try logits.crossEntropy(labels: labels)
-                guard loss.item.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: loss.item) }
-                try loss.backward()
-                if let clip = settings.gradientClip { clipGradientNorm(parameters, maxNorm: clip) }
-                optimizer.step()
-                lossSum += Double(loss.item) * Double(labels.count)
+                let (loss, logits) = try stepper.step(images: images, labels: labels)
+                guard loss.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: loss) }
+                lossSum += Double(loss) * Double(labels.count)
+                pointLoss += Double(loss) * Double(labels.count)
+                pointSeen += labels.count
                 correct += Self.correctPredictions(logits, labels)
                 seen += labels.count
-                step += 1
                 batchIndex += 1
+                // Point k of the epoch falls after batch ⌈k·batches/points⌉ (every batch when there are fewer).
+                let due = Self.lossPointsDue(after: batchIndex, of: batches, points: lossPointsPerEpoch)
+                if due > pointsMade {
+                    pointsMade = due
+                    onLossPoint(TrainingLossPoint(epoch: Double(epoch - 1) + Double(batchIndex) / Double(batches),
+                                                  loss: pointLoss / Double(pointSeen)))
+                    pointLoss = 0; pointSeen = 0
+                }
             }
             let evaluation = try validation.map { try evaluate(model, on: $0) }
             let report = EpochReport(
                 epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)), trainAccuracy: Double(correct) / Double(max(seen, 1)),
                 validationLoss: evaluation?.loss, validationAccuracy: evaluation?.accuracy,
-                learningRate: Double(optimizer.learningRate), seconds: Date().timeIntervalSince(epochStart))
+                learningRate: Double(stepper.optimizer.learningRate), seconds: Date().timeIntervalSince(epochStart))
             reports.append(report)
             onEpoch(report)
         }
         return TrainingResult(epochs: reports, outcome: .completed, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// How many of an epoch's `points` loss points are due once `batch` of its `batches` batches
+    /// are done: ⌊batch·points/batches⌋, capped at `batch` (one point per batch at most).
+    static func lossPointsDue(after batch: Int, of batches: Int, points: Int) -> Int {
+        guard points > 0, batches > 0 else { return 0 }
+        return min(batch * points / batches, batch)
     }
 
     /// Mean loss and accuracy of `model` on `dataset`, in evaluation mode without gradients.

@@ -40,6 +40,16 @@ public final class NcursesBackend: TerminalBackend {
     private static let aDim: attr_t = 1 << 20
     private static let aBold: attr_t = 1 << 21
 
+    /// Why the terminal newterm opened cannot hold the dashboard (nil when it can): it needs
+    /// cursor addressing (terminfo `cup`).
+    static func missingCapability(_ environment: [String: String]) -> String? {
+        let cup = tigetstr("cup")
+        guard cup == nil || Int(bitPattern: cup) == -1 else { return nil }
+        let term = environment["TERM"] ?? "(unset)"
+        return "cannot draw the dashboard: TERM=\(term) has no cursor addressing (terminfo 'cup'); "
+            + "use a terminal such as TERM=xterm-256color, or --headless"
+    }
+
     /// Opens the terminal: locale, newterm on stdin/stdout, cbreak, noecho, keypad, hidden cursor,
     /// colours when the terminal has them and NO_COLOR is unset.
     public init(theme: Theme = .builtinDefault, environment: [String: String]) throws {
@@ -52,8 +62,15 @@ public final class NcursesBackend: TerminalBackend {
             let term = environment["TERM"] ?? "(unset)"
             throw BackendError(description: "cannot open the terminal: TERM=\(term) is unknown to terminfo (try TERM=xterm-256color or --headless)")
         }
-        screen = scr
         set_term(scr)
+        // A terminal that cannot move the cursor (TERM=dumb, an editor's shell buffer) can only
+        // ever rewrite one line: refuse it instead of drawing a dashboard nobody sees.
+        if let problem = NcursesBackend.missingCapability(environment) {
+            endwin()
+            delscreen(scr)
+            throw BackendError(description: problem)
+        }
+        screen = scr
         NcursesBackend.active = true
         self.theme = theme
         self.utf8 = GlyphSet.localeIsUTF8(environment)

@@ -1,4 +1,6 @@
 import Foundation
+import NAS
+import Search
 import Tensor
 
 /// The tensor-core benchmark workloads of bench/WORKLOADS.md, each a closure that runs one
@@ -47,24 +49,28 @@ public enum Workloads {
     }
 
     /// W2: a first-order DARTS search step on the supernet (C=8, 5 cells, the 7 operations of the
-    /// reference script, batch 32 of 1x28x28): Adam on the alphas from a validation batch, then
-    /// SGD with clipping at 5 on the weights from a training batch.
-    public static func w2(steps: Int = 5) throws -> Result {
+    /// reference script, batch 32 of 1x28x28), through `DartsSearch.step()` itself, the step the
+    /// engine runs: Adam on the alphas from a validation batch, then SGD with clipping at 5 on
+    /// the weights from a training batch. `search` (when given) receives the search it timed.
+    public static func w2(steps: Int = 5, warmup: Int = 2, search: ((DartsSearch) -> Void)? = nil) throws -> Result {
         var generator = SeededGenerator(seed: 0)
-        let operations = DartsOperation.allCases.filter { $0 != .dilConv5x5 }
-        let net = DartsSupernet(channels: 8, layers: 5, classes: 10, inputChannels: 1, operations: operations, generator: &generator)
-        let search = DartsFirstOrderStep(network: net)
-        func images() -> Tensor {
-            let x = Tensor(uninitialized: [32, 1, 28, 28])
-            for i in 0..<x.count { x.data[i] = generator.nextNormal() }
-            return x
+        func half(_ name: String) throws -> ImageDataset {
+            let images = (0..<(32 * 28 * 28)).map { _ in generator.nextNormal() }
+            return try ImageDataset(name: name, images: images, labels: (0..<32).map { _ in generator.nextInt(10) },
+                                    channels: 1, height: 28, width: 28, classCount: 10)
         }
-        let (train, valid) = (images(), images())
-        let trainLabels = (0..<32).map { _ in generator.nextInt(10) }, validLabels = (0..<32).map { _ in generator.nextInt(10) }
-        let ms = try medianMilliseconds(warmup: 2, steps: steps) {
-            try search.step(train: (train, trainLabels), validation: (valid, validLabels))
-        }
-        return Result(key: "W2_darts_search_step_ms", milliseconds: ms, steps: steps, parameters: net.parameterCount)
+        let size = DartsSupernetSize(channels: 8, layers: 5, classes: 10, inputChannels: 1,
+                                     operations: DartsOperation.allCases.filter { $0 != .dilConv5x5 })
+        var settings = DartsSearchSettings()
+        settings.order = .first
+        settings.batchSize = 32
+        settings.evaluateEachEpoch = false
+        settings.epochs = warmup + steps   // one full batch per half: one step an epoch
+        let darts = try DartsSearch(size: size, settings: settings, weightData: try half("W2 weights"),
+                                    alphaData: try half("W2 alphas"), seed: 0)
+        let ms = try medianMilliseconds(warmup: warmup, steps: steps) { _ = try darts.step() }
+        search?(darts)
+        return Result(key: "W2_darts_search_step_ms", milliseconds: ms, steps: steps, parameters: darts.network.parameterCount)
     }
 
     /// W3: forward and backward of the NAS-Bench-201 network (C=16, N=5) for the reference cell on
