@@ -51,6 +51,6 @@ for seed in range(1, seeds + 1):
     simulated.append(statistics.mean(t["cost_seconds"] or 0 for t in trials))
 sd = statistics.stdev(bests) if len(bests) > 1 else 0
 hits = f"{len(reached)}/{seeds}" + (f", mean {statistics.mean(reached):.0f} q" if reached else "")
-print(f"{strategy:<14} {statistics.mean(bests):.2f} ± {sd:.2f}      {hits:<22} {statistics.mean(wall):<16.0f} {statistics.mean(simulated):.0f}")
+print(f"{strategy:<14} {statistics.mean(bests):.3f} ± {sd:.3f}    {hits:<22} {statistics.mean(wall):<16.0f} {statistics.mean(simulated):.0f}")
 PY
 done

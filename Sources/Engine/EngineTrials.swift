@@ -213,7 +213,8 @@ extension Engine {
                                           history: history.trials))
         }
         if name == Hyperband.strategyName { return .sampler(try makeHyperband()) }
-        return .sampler(try preRanked(try SampleStrategies.make(name, domain: domain, history: history.trials, budget: control.budget),
+        return .sampler(try preRanked(try SampleStrategies.make(name, domain: domain, history: history.trials, budget: control.budget,
+                                                                  evolutionSizes: settings.evolutionSizes),
                                       name: name))
     }
 
@@ -230,7 +231,8 @@ extension Engine {
         }
         let samplerName = (settings.hyperbandSampler ?? .random).rawValue
         let budget = control.budget >= ExperimentSettings.unlimitedTrials ? nil : control.budget
-        let inner = try preRanked(try SampleStrategies.make(samplerName, domain: domain, history: history.trials, budget: budget),
+        let inner = try preRanked(try SampleStrategies.make(samplerName, domain: domain, history: history.trials, budget: budget,
+                                                                  evolutionSizes: settings.evolutionSizes),
                                   name: samplerName)
         note("hyperband over \(schedule.levels.map(String.init).joined(separator: "/")) epochs, eta \(eta), new configurations from \(samplerName)")
         let hyperband = Hyperband(schedule: schedule, sampler: inner)

@@ -31,6 +31,9 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
     /// Zero-cost pre-ranking: each proposal is the best by synflow of this many candidates of
     /// the strategy (nil or 1: off). Not for darts, which proposes by gradient.
     public var prerank: Int?
+    /// Regularized evolution's population P and tournament size S (nil: sized for the budget).
+    public var population: Int?
+    public var tournament: Int?
     /// Pre-rank only the study's first this many trials (a zero-cost warm start); nil: all.
     public var prerankTrials: Int?
     /// Tabular studies: latency from the table's `latency_DEVICE_ms` column (nil: `latency_ms`,
@@ -53,6 +56,11 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
     /// The trial budget of a study given only a budget in seconds (no limit in practice).
     public static let unlimitedTrials = 1_000_000_000
 
+    /// Evolution's (P, S) when the settings give them (S defaults to 5, at most P).
+    public var evolutionSizes: (population: Int, sample: Int)? {
+        population.map { p in (p, tournament ?? min(5, p)) }
+    }
+
     /// The channels and cells networks are built with.
     public var networkChannels: Int { channels ?? (space == .darts ? 8 : 16) }
     public var networkLayers: Int { layers ?? 5 }
@@ -73,6 +81,10 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
         try require(prerank.map { $0 >= 1 } ?? true, "prerank \(prerank ?? 0); accepted: 1 or more candidates per proposal (1: off)")
         try require(budgetSeconds.map { $0 > 0 && $0.isFinite } ?? true,
                     "budget seconds \(budgetSeconds ?? 0); accepted: a positive number of simulated seconds")
+        try require(population.map { $0 >= 1 } ?? true, "population \(population ?? 0); accepted: 1 or more trials")
+        try require(tournament == nil || population != nil, "tournament \(tournament ?? 0) needs population (evolution's P) as well")
+        try require(tournament.map { $0 >= 1 && $0 <= (population ?? 0) } ?? true,
+                    "tournament \(tournament ?? 0); accepted: 1 to population (\(population ?? 0))")
         try require(prerankTrials.map { $0 >= 0 } ?? true, "prerank trials \(prerankTrials ?? 0); accepted: 0 or more (the trials pre-ranked as a warm start)")
         try require(hyperbandEta.map { $0 >= 2 } ?? true, "hyperband eta \(hyperbandEta ?? 0); accepted: 2 or more")
         try require(hyperbandSampler.map(Self.hyperbandSamplers.contains) ?? true,
@@ -126,7 +138,7 @@ extension ExperimentSettings {
     public static let configKeys: Set<String> = [
         "space", "strategy", "dataset", "benchmark", "budget", "epochs", "seed", "latency_target", "channels", "layers",
         "train_limit", "validation_limit", "batch_size", "lr", "pruner", "prerank", "storage", "theme",
-        "device", "budget_seconds", "hyperband_eta", "hyperband_sampler", "prerank_trials",
+        "device", "budget_seconds", "hyperband_eta", "hyperband_sampler", "prerank_trials", "population", "tournament",
     ]
 
     /// Applies a TOML config: run options at the top level or in `[experiment]`; a chain space's
@@ -155,6 +167,8 @@ extension ExperimentSettings {
         if table.contains("lr") { learningRate = Float(try table.double("lr")) }
         if table.contains("pruner") { pruner = try table.choice("pruner", of: PrunerName.self) }
         if table.contains("prerank") { prerank = try table.int("prerank") }
+        if table.contains("population") { population = try table.int("population") }
+        if table.contains("tournament") { tournament = try table.int("tournament") }
         if table.contains("prerank_trials") { prerankTrials = try table.int("prerank_trials") }
         if table.contains("device") { device = try table.string("device") }
         if table.contains("budget_seconds") { budgetSeconds = try table.double("budget_seconds") }

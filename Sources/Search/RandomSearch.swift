@@ -20,6 +20,10 @@ public final class RandomSearch: SampleStrategy {
         return genotype
     }
 
+    public func release(_ genotypes: [Genotype]) {
+        for genotype in genotypes { ledger.release(genotype) }
+    }
+
     public func tell(_ trial: Trial) {
         _ = ledger.learn(trial, spaceName: domain.spaceName)
     }

@@ -74,6 +74,10 @@ public final class RegularizedEvolution: SampleStrategy {
         return child
     }
 
+    public func release(_ genotypes: [Genotype]) {
+        for genotype in genotypes { ledger.release(genotype) }
+    }
+
     public func tell(_ trial: Trial) {
         guard ledger.learn(trial, spaceName: domain.spaceName), trial.rankingFitness != nil else { return }
         population.append(trial)
@@ -81,7 +85,12 @@ public final class RegularizedEvolution: SampleStrategy {
     }
 
     /// The fittest of `sampleSize` members drawn with replacement (the earliest drawn on ties).
+    /// With S = P the tournament is the whole population: the fittest member (the oldest on
+    /// ties), so evolution climbs from the best trial, one unseen neighbour at a time.
     private func tournament(using generator: inout SeededGenerator) -> Trial {
+        if sampleSize == populationSize {
+            return population.reduce(population[0]) { $1.rankingFitness! > $0.rankingFitness! ? $1 : $0 }
+        }
         var best = population[generator.nextInt(population.count)]
         for _ in 1..<sampleSize {
             let contender = population[generator.nextInt(population.count)]

@@ -20,6 +20,9 @@ public protocol SampleStrategy: AnyObject {
     /// Learns from a finished trial (complete, pruned or failed); running trials only mark
     /// their genotype as taken. Telling the same trial id twice has no further effect.
     func tell(_ trial: Trial)
+    /// Takes back proposals that were never evaluated (a pre-ranker's rejected candidates), so
+    /// they may be proposed again. Genotypes of trials told stay taken.
+    func release(_ genotypes: [Genotype])
     /// The trials the strategy currently builds on (evolution's population, oldest first);
     /// empty for strategies without one.
     var population: [Trial] { get }
@@ -27,6 +30,7 @@ public protocol SampleStrategy: AnyObject {
 
 extension SampleStrategy {
     public var population: [Trial] { [] }
+    public func release(_ genotypes: [Genotype]) {}
 
     /// The heatmap's op frequencies for this strategy: over its population when it has one,
     /// else over the `top` best complete trials of `history`.
@@ -45,12 +49,13 @@ public enum SampleStrategies {
     /// The strategy called `name` with its default settings, over `domain`, knowing `history`.
     /// With the run's total `budget`, evolution sizes its population for it
     /// (`RegularizedEvolution.sizes(forBudget:)`).
+    /// `evolutionSizes` sets P and S outright (S = P: always the best as parent, a hill climb).
     public static func make(_ name: String, domain: SearchDomain, history: [Trial] = [],
-                            budget: Int? = nil) throws -> SampleStrategy {
+                            budget: Int? = nil, evolutionSizes: (population: Int, sample: Int)? = nil) throws -> SampleStrategy {
         switch name {
         case "random": return RandomSearch(domain: domain, history: history)
         case "evolution":
-            let sizes = budget.map(RegularizedEvolution.sizes(forBudget:)) ?? (population: 20, sample: 5)
+            let sizes = evolutionSizes ?? budget.map(RegularizedEvolution.sizes(forBudget:)) ?? (population: 20, sample: 5)
             return try RegularizedEvolution(domain: domain, history: history, populationSize: sizes.population,
                                             sampleSize: sizes.sample)
         case "tpe": return try TPESampler(domain: domain, history: history)

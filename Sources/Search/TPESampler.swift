@@ -182,6 +182,12 @@ public final class TPESampler: SampleStrategy {
         return out
     }
 
+    public func release(_ genotypes: [Genotype]) {
+        for genotype in genotypes where ledger.release(genotype) {
+            if !candidateTaken.isEmpty, let i = domain.candidateIndex[SearchDomain.canonical(genotype)] { candidateTaken[i] = false }
+        }
+    }
+
     private func markTaken(_ genotype: Genotype) {
         guard !candidateTaken.isEmpty, let i = domain.candidateIndex[SearchDomain.canonical(genotype)] else { return }
         candidateTaken[i] = true

@@ -19,6 +19,9 @@ public final class ZeroCostPreRanking: SampleStrategy {
     public let warmStart: Int?
     /// Proposals pre-ranked so far.
     public private(set) var rankedProposals = 0
+    /// Candidates scored and not chosen during a warm start: released to the wrapped strategy when
+    /// it ends, so its own moves may reach them (a cell beside the best may have lost its pool).
+    private var rejected: [Genotype] = []
     /// [C, H, W] of one input image and the class count of the networks scored.
     public let inputShape: [Int]
     public let classes: Int
@@ -54,7 +57,10 @@ public final class ZeroCostPreRanking: SampleStrategy {
         let start = DispatchTime.now().uptimeNanoseconds
         defer { lastSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         lastScores = []
-        if let warmStart, rankedProposals >= warmStart { return try inner.ask(using: &generator) }
+        if let warmStart, rankedProposals >= warmStart {
+            if !rejected.isEmpty { inner.release(rejected); rejected = [] }
+            return try inner.ask(using: &generator)
+        }
         rankedProposals += 1
         var best: (genotype: Genotype, score: Double)?
         for _ in 0..<poolSize {
@@ -66,8 +72,10 @@ public final class ZeroCostPreRanking: SampleStrategy {
             lastScores.append((candidate, score))
             if best == nil || score > best!.score { best = (candidate, score) }
         }
+        if warmStart != nil { rejected += lastScores.map(\.genotype).filter { $0 != best!.genotype } }
         return best!.genotype
     }
 
     public func tell(_ trial: Trial) { inner.tell(trial) }
+    public func release(_ genotypes: [Genotype]) { inner.release(genotypes) }
 }

@@ -18,6 +18,17 @@ final class DemoConfigTests: XCTestCase {
             XCTAssertNoThrow(try settings.apply(config: TOMLDocument(contentsOfFile: "demo/" + file)), file)
             XCTAssertNoThrow(try settings.validate(), file)
             if file == "zero_cost.toml" { XCTAssertEqual(settings.prerank, 20) }
+            if file == "nb201_tabular.toml" {
+                XCTAssertEqual(settings.benchmark, "demo/benchmarks/nb201_full.csv", "the NB201 demo runs on all 15,625 cells")
+                XCTAssertEqual(settings.device, "raspi4")
+            }
+            if file == "nb201_search.toml" {
+                XCTAssertEqual(settings.benchmark, "demo/benchmarks/nb201_full.csv")
+                XCTAssertEqual(settings.evolutionSizes?.population, 10)
+                XCTAssertEqual(settings.evolutionSizes?.sample, 10)
+                XCTAssertEqual(settings.prerank, 10)
+                XCTAssertEqual(settings.prerankTrials, 30)
+            }
         }
     }
 }

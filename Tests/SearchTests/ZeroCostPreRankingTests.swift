@@ -61,6 +61,27 @@ final class ZeroCostPreRankingTests: XCTestCase {
         }
     }
 
+    /// Candidates that lost their pool during a warm start are given back to the wrapped strategy
+    /// when it ends: a cell next to the best may have lost to one with more convolutions.
+    func testTheWarmStartsRejectedCandidatesAreReleased() throws {
+        let cells = try ["|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|nor_conv_3x3~2|",
+                         "|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|none~0|none~1|nor_conv_3x3~2|",
+                         "|nor_conv_1x1~0|+|none~0|none~1|+|none~0|none~1|nor_conv_1x1~2|"].map { Genotype.nb201(try NB201Architecture(nb201String: $0)) }
+        for inner in [RandomSearch(domain: try SearchDomain(candidates: cells, space: space)) as SampleStrategy,
+                      try TPESampler(domain: try SearchDomain(candidates: cells, space: space)),
+                      try RegularizedEvolution(domain: try SearchDomain(candidates: cells, space: space), populationSize: 2, sampleSize: 1)] {
+            let strategy = try ZeroCostPreRanking(inner, poolSize: 3, inputShape: input, classes: 10, warmStart: 1)
+            var generator = SeededGenerator(seed: 2)
+            let chosen = try strategy.ask(using: &generator)
+            XCTAssertEqual(strategy.lastScores.count, 3, inner.name)
+            var trial = Trial(id: 1, genotype: chosen, strategy: inner.name)
+            trial.complete(with: Evaluation(accuracy: 0.5))
+            strategy.tell(trial)
+            let next = try (0..<2).map { _ in try strategy.ask(using: &generator) }
+            XCTAssertEqual(Set(next), Set(cells).subtracting([chosen]), "\(inner.name): the two rejected cells, each once")
+        }
+    }
+
     func testPoolSizeAndSpaceAreChecked() throws {
         XCTAssertThrowsError(try ZeroCostPreRanking(RandomSearch(domain: SearchDomain(space: space)), poolSize: 0, inputShape: input, classes: 10))
         var generator = SeededGenerator(seed: 1)
