@@ -29,7 +29,7 @@ final class TrainingParityTests: XCTestCase {
         let summary = try XCTUnwrap(text.split(separator: "\n").last, text)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any], text)
         XCTAssertEqual(json["steps"] as? Int, 100, text)
-        XCTAssertLessThanOrEqual(try XCTUnwrap(json["max_relative_first"] as? Double), 1e-4, text)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(json["max_relative_first3"] as? Double), 1e-4, text)
         XCTAssertEqual(json["agree"] as? Bool, true, text)
         XCTAssertEqual(process.terminationStatus, 0, text)
     }
