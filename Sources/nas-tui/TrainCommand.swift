@@ -75,9 +75,9 @@ struct TrainCommand: ParsableCommand {
         let trainer = Trainer(settings: settings)
         let result: TrainingResult
         do {
-            result = try trainer.train(model, on: data.train, validation: nil) { report in
+            result = try trainer.train(model, on: data.train, validation: nil, onEpoch: { report in
                 log(String(format: "epoch %d: train loss %.4f, train accuracy %.4f, %.1f s", report.epoch, report.trainLoss, report.trainAccuracy, report.seconds))
-            }
+            })
         } catch let error as TrainingError {
             throw CLIError.runtime("\(error)")
         }

@@ -32,12 +32,39 @@ final class TrainerTests: XCTestCase {
         let net = model(classes: data.train.classCount)
         let before = try trainer.evaluate(net, on: data.test)
         var reports: [EpochReport] = []
-        let result = try trainer.train(net, on: data.train, validation: data.test) { reports.append($0) }
+        let result = try trainer.train(net, on: data.train, validation: data.test, onEpoch: { reports.append($0) })
         XCTAssertEqual(result.outcome, .completed)
         XCTAssertEqual(reports.map(\.epoch), [1, 2, 3, 4])
         XCTAssertLessThan(reports.last!.trainLoss, reports.first!.trainLoss)
         XCTAssertGreaterThan(reports.last!.validationAccuracy!, before.accuracy + 0.3, "validation accuracy \(reports.last!.validationAccuracy!) vs \(before.accuracy) untrained")
         XCTAssertGreaterThan(reports.last!.validationAccuracy!, 0.8)
+    }
+
+    func testLossPointsComeAboutTwentyAnEpochAndKeepThePartialBatch() throws {
+        let data = try smallData()  // 512 images
+        var settings = TrainingSettings()
+        settings.epochs = 2
+        settings.batchSize = 10  // 51 full batches and one of 2 images, kept as PyTorch keeps it
+        var points: [TrainingLossPoint] = []
+        var reports: [EpochReport] = []
+        _ = try Trainer(settings: settings).train(model(classes: 4), on: data.train, validation: nil,
+                                                  onLossPoint: { points.append($0) }, onEpoch: { reports.append($0) })
+        XCTAssertEqual(points.count, 40)
+        // Point k of an epoch after batch ceil(k * 52 / 20) of 52.
+        var expected: [Double] = []
+        for e in 0..<2 {
+            for k in 1...20 {
+                let batch = (k * 52 + 19) / 20
+                expected.append(Double(e) + Double(batch) / 52)
+            }
+        }
+        for (point, x) in zip(points, expected) { XCTAssertEqual(point.epoch, x, accuracy: 1e-12) }
+        XCTAssertEqual(points[19].epoch, 1, accuracy: 1e-12)
+        XCTAssertEqual(points.last!.epoch, 2, accuracy: 1e-12)
+        XCTAssertTrue(points.allSatisfy { $0.loss.isFinite && $0.loss > 0 })
+        // Fewer batches than points: one point a batch.
+        XCTAssertEqual((1...8).map { Trainer.lossPointsDue(after: $0, of: 8, points: 20) }, Array(1...8))
+        XCTAssertEqual(Trainer.lossPointsDue(after: 5, of: 40, points: 0), 0)
     }
 
     func testStopRequestEndsTheRunAtABatchBoundary() throws {
