@@ -265,4 +265,107 @@ final class PostgresStoreTests: XCTestCase {
         XCTAssertEqual(trials.filter { $0.status == .complete }.count, try store.control(study: record.id).budget)
         XCTAssertGreaterThanOrEqual(trials.count, paused + 1, "they went on after the resume")
     }
+
+    /// Schema v3 on a server: a multi-fidelity study on the full NAS-Bench-201 table under a
+    /// budget in simulated seconds (hyperband: 12-epoch queries; the median pruner: looked-up
+    /// epochs without training figures) stores the same fidelity, cost, epochs and spent seconds
+    /// on PostgreSQL as on SQLite.
+    func testAMultiFidelityStudyStoresTheSameFidelityCostAndSpentSecondsAsSQLite() throws {
+        let (url, _) = try freshDatabase()
+        XCTAssertEqual(PostgresSchema.version, SQLiteSchema.version, "both storages are one schema")
+        var hyperband = EngineMultiFidelityTests.settings(strategy: .hyperband, budget: ExperimentSettings.unlimitedTrials)
+        hyperband.hyperbandEta = 4
+        hyperband.budgetSeconds = 30_000
+        var pruned = EngineMultiFidelityTests.settings(budget: 40)
+        pruned.budgetSeconds = 1e9
+        pruned.pruner = .median
+        let postgres = try PostgresStudyStore(url: url, create: true)
+        for (name, settings) in [("hyperband", hyperband), ("pruned", pruned)] {
+            let (sqliteEngine, _, sqlite) = try EngineTestSupport.engine(settings, name: name)
+            let (postgresEngine, _, _) = try EngineTestSupport.engine(settings, store: postgres, name: name)
+            XCTAssertEqual(try sqliteEngine.run(), try postgresEngine.run(), name)
+            let expected = try sqlite.allFinishedTrials(study: sqliteEngine.study.id)
+            let stored = try postgres.allFinishedTrials(study: postgresEngine.study.id)
+            XCTAssertEqual(stored.count, expected.count, name)
+            for (a, b) in zip(stored, expected) {
+                XCTAssertEqual(a.genotype, b.genotype, "\(name) trial \(a.id)")
+                XCTAssertEqual(a.status, b.status, "\(name) trial \(a.id)")
+                XCTAssertEqual(a.accuracy, b.accuracy, "\(name) trial \(a.id)")
+                XCTAssertEqual(a.fidelity, b.fidelity, "\(name) trial \(a.id)")
+                XCTAssertEqual(try XCTUnwrap(a.costSeconds), try XCTUnwrap(b.costSeconds), accuracy: 1e-9, "\(name) trial \(a.id)")
+                XCTAssertEqual(a.epochs.map(\.epoch), b.epochs.map(\.epoch), "\(name) trial \(a.id)")
+                XCTAssertEqual(a.epochs.map(\.trainLoss.isNaN), b.epochs.map(\.trainLoss.isNaN), "\(name) trial \(a.id)")
+                XCTAssertEqual(a.epochs.map(\.validationAccuracy), b.epochs.map(\.validationAccuracy), "\(name) trial \(a.id)")
+            }
+            let (p, q) = (try postgres.control(study: postgresEngine.study.id), try sqlite.control(study: sqliteEngine.study.id))
+            XCTAssertGreaterThan(q.spentSeconds, 0, name)
+            XCTAssertEqual(p.spentSeconds, q.spentSeconds, accuracy: 1e-6, name)
+            XCTAssertEqual(p.spentSeconds, stored.filter { $0.status != .failed }.compactMap(\.costSeconds).reduce(0, +), accuracy: 1e-6, name)
+            XCTAssertEqual(p.budgetMet, q.budgetMet, name)
+            if name == "hyperband" {
+                XCTAssertTrue(stored.contains { $0.fidelity == 12 } && stored.contains { $0.fidelity == nil }, "both fidelities")
+                XCTAssertTrue(p.budgetMet, "the budget in seconds stopped it")
+            } else {
+                XCTAssertTrue(stored.contains { $0.status == .pruned && $0.epochs.first?.trainLoss.isNaN == true },
+                              "a pruned query's looked-up epoch has no training loss (NULL on the server)")
+            }
+        }
+    }
+
+    /// A database a v2 nas-tui wrote (v2's statements as they were) migrates to v3 on opening,
+    /// keeping its studies, trials and epochs; a v3 finish then writes fidelity and cost.
+    func testAVersion2DatabaseMigratesToVersion3KeepingItsTrials() throws {
+        let (url, server) = try freshDatabase()
+        let database = PostgresTestServer.database(of: url)
+        let v2 = try XCTUnwrap(PostgresSchema.migrations.first { $0.version == 2 })
+        let genotypes = try ["|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|",
+                             "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|"].map(Genotype.parse)
+        func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+        func values(_ g: Genotype) -> String { "\(quoted(g.jsonString)), \(quoted(g.summary)), \(quoted(g.spaceName))" }
+        let setup = ["CREATE SCHEMA nas_tui", "SET search_path TO nas_tui",
+                     "CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DOUBLE PRECISION NOT NULL)"]
+            + v2.statements + ["INSERT INTO migrations VALUES (2, 'v2', 0)", """
+                INSERT INTO studies (name, settings_json, state, budget, strategy, next_trial, counted, counted_finished,
+                    finish_seq, created_at, updated_at)
+                VALUES ('old', '{}', 'running', 5, 'random', 3, 2, 1, 1, 0, 0)
+                """, """
+                INSERT INTO trials (study_id, id, genotype_json, summary, space, strategy, status, accuracy, worker, finish_seq,
+                    started_at, finished_at) VALUES
+                    (1, 1, \(values(genotypes[0])), 'random', 'complete', 0.75, 'w', 1, 0, 1),
+                    (1, 2, \(values(genotypes[1])), 'random', 'running', NULL, 'w', NULL, 0, NULL)
+                """, "INSERT INTO trial_epochs VALUES (1, 1, 1, 0.5, 0.8, 0.6, 0.9, 0.01, 2.0)"]
+        let output = server.psql(setup.joined(separator: ";\n"), database: database)
+        XCTAssertEqual(output, "", "the v2 database is made")
+        XCTAssertEqual(server.psql("SELECT value FROM nas_tui.meta WHERE key = 'schema_version'", database: database), "2\n")
+        XCTAssertThrowsError(try PostgresStudyStore(url: url, create: false, readOnly: true), "view does not migrate") { error in
+            XCTAssertTrue("\(error)".contains("written by an older nas-tui (schema 2)"), "\(error)")
+        }
+
+        let store = try PostgresStudyStore(url: url, create: false)
+        XCTAssertEqual(server.psql("SELECT value FROM nas_tui.meta WHERE key = 'schema_version'", database: database), "3\n")
+        XCTAssertEqual(server.psql("SELECT version FROM nas_tui.migrations ORDER BY version", database: database), "2\n3\n")
+        let study = try XCTUnwrap(try store.study(named: "old"))
+        let kept = try store.allFinishedTrials(study: study.id)
+        XCTAssertEqual(kept.map(\.id), [1])
+        XCTAssertEqual(kept.first?.genotype, genotypes[0])
+        XCTAssertEqual(kept.first?.accuracy, 0.75)
+        XCTAssertEqual(kept.first?.epochs, [EpochReport(epoch: 1, trainLoss: 0.5, trainAccuracy: 0.8, validationLoss: 0.6,
+                                                        validationAccuracy: 0.9, learningRate: 0.01, seconds: 2)])
+        XCTAssertNil(kept.first?.fidelity)
+        var running = try XCTUnwrap(try store.runningTrials(study: study.id).first)
+        XCTAssertEqual(running.id, 2)
+        running.status = .complete; running.accuracy = 0.5; running.fidelity = 12; running.costSeconds = 42.5
+        running.epochs = [EpochReport(epoch: 12, trainLoss: .nan, trainAccuracy: .nan, validationLoss: nil, validationAccuracy: 0.5,
+                                      learningRate: 0, seconds: 0)]
+        try store.finish(running, study: study.id)
+        let finished = try XCTUnwrap(try store.allFinishedTrials(study: study.id).last)
+        XCTAssertEqual(finished.fidelity, 12)
+        XCTAssertEqual(finished.costSeconds, 42.5)
+        XCTAssertTrue(finished.epochs[0].trainLoss.isNaN && finished.epochs[0].trainAccuracy.isNaN)
+        XCTAssertEqual(server.psql("SELECT train_loss IS NULL FROM nas_tui.trial_epochs WHERE trial_id = 2", database: database), "t\n")
+        XCTAssertEqual(try store.control(study: study.id).spentSeconds, 42.5)
+        XCTAssertEqual(try store.control(study: study.id).countedFinished, 2)
+        XCTAssertEqual(server.psql("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'nas_tui' AND p.proname = 'finish'", database: database), "1\n", "finish is replaced, not overloaded")
+        XCTAssertNoThrow(try PostgresStudyStore(url: url, create: false, readOnly: true), "a v3 database is viewed")
+    }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The PostgreSQL schema of a study storage: SQLite's v2 tables (`SQLiteSchema`) expressed for
+/// The PostgreSQL schema of a study storage: SQLite's tables (`SQLiteSchema`) expressed for
 /// PostgreSQL in a schema of their own (`nas_tui`, beside whatever else the database holds),
 /// with the versions applied recorded in `nas_tui.migrations`. Every table, function and
 /// migration is here, in order: a new storage version appends one `Migration` (and bumps
@@ -10,6 +10,11 @@ import Foundation
 /// one transaction on the server: `claim` locks the study row (`FOR UPDATE`), which orders the
 /// claims of every worker and keeps the budget exact, and takes the queue's oldest open entry
 /// with `FOR UPDATE SKIP LOCKED`. Times are the server's clock (`clock()`: Unix seconds).
+///
+/// - v2: SQLite's v2 (named studies, workers, command log, queue).
+/// - v3: SQLite's v3 (multi-fidelity tables): `finish` writes a trial's `fidelity` and
+///   `cost_seconds` and adds the cost to the study's `spent_seconds`; `trial_epochs.train_loss`
+///   and `train_accuracy` are nullable (NaN is written as NULL, read back as NaN).
 enum PostgresSchema {
     static let name = "nas_tui"
 
@@ -228,6 +233,75 @@ enum PostgresSchema {
                 RETURN TRUE;
             END $$
             """,
+        ]),
+        Migration(version: 3, name: "multi-fidelity: fidelity and cost at finish, epochs without training figures", statements: [
+            "ALTER TABLE trial_epochs ALTER COLUMN train_loss DROP NOT NULL, ALTER COLUMN train_accuracy DROP NOT NULL",
+            // NaN training and validation values stand for none (a looked-up epoch).
+            """
+            CREATE OR REPLACE FUNCTION write_curves(p_study BIGINT, p_trial BIGINT, e_epoch BIGINT[], e_train_loss FLOAT8[],
+                e_train_accuracy FLOAT8[], e_validation_loss FLOAT8[], e_validation_accuracy FLOAT8[], e_learning_rate FLOAT8[],
+                e_seconds FLOAT8[], s_epoch FLOAT8[], s_loss FLOAT8[])
+            RETURNS VOID LANGUAGE plpgsql AS $$
+            BEGIN
+                DELETE FROM trial_epochs WHERE study_id = p_study AND trial_id = p_trial;
+                INSERT INTO trial_epochs (study_id, trial_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy,
+                    learning_rate, seconds)
+                SELECT p_study, p_trial, e.ep, NULLIF(e.tl, 'NaN'::FLOAT8), NULLIF(e.ta, 'NaN'::FLOAT8),
+                    NULLIF(e.vl, 'NaN'::FLOAT8), NULLIF(e.va, 'NaN'::FLOAT8), e.lr, e.sec
+                FROM unnest(e_epoch, e_train_loss, e_train_accuracy, e_validation_loss, e_validation_accuracy, e_learning_rate,
+                    e_seconds) AS e(ep, tl, ta, vl, va, lr, sec);
+                INSERT INTO trial_steps (study_id, trial_id, step, epoch, loss)
+                SELECT p_study, p_trial, (s.ord - 1)::INTEGER, s.ep, s.loss
+                FROM unnest(s_epoch, s_loss) WITH ORDINALITY AS s(ep, loss, ord)
+                ON CONFLICT DO NOTHING;
+            END $$
+            """,
+            // v2's finish without fidelity and cost: replaced, not overloaded.
+            """
+            DROP FUNCTION finish(BIGINT, BIGINT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, FLOAT8, FLOAT8, FLOAT8, BIGINT, BIGINT, TEXT,
+                FLOAT8, BIGINT[], FLOAT8[], FLOAT8[], FLOAT8[], FLOAT8[], FLOAT8[], FLOAT8[], FLOAT8[], FLOAT8[])
+            """,
+            // A finished trial with its fidelity (NULL: full) and cost in seconds, added to the
+            // study's spent seconds when the trial counts: 1 stored, 0 stored already by this
+            // worker (a retry after a lost connection whose commit had gone through), -1 no
+            // longer running (given up).
+            """
+            CREATE OR REPLACE FUNCTION finish(p_study BIGINT, p_id BIGINT, p_worker TEXT, p_genotype TEXT, p_summary TEXT, p_space TEXT,
+                p_strategy TEXT, p_status TEXT, p_accuracy FLOAT8, p_fitness FLOAT8, p_latency FLOAT8, p_params BIGINT,
+                p_flops BIGINT, p_note TEXT, p_seconds FLOAT8, p_fidelity BIGINT, p_cost FLOAT8,
+                e_epoch BIGINT[], e_train_loss FLOAT8[], e_train_accuracy FLOAT8[], e_validation_loss FLOAT8[],
+                e_validation_accuracy FLOAT8[], e_learning_rate FLOAT8[], e_seconds FLOAT8[], s_epoch FLOAT8[], s_loss FLOAT8[])
+            RETURNS INTEGER LANGUAGE plpgsql AS $$
+            DECLARE
+                v_now DOUBLE PRECISION := clock();
+                v_seq BIGINT;
+                v_counts INTEGER;
+            BEGIN
+                UPDATE studies SET finish_seq = finish_seq + 1, updated_at = v_now WHERE id = p_study RETURNING finish_seq INTO v_seq;
+                IF NOT FOUND THEN RAISE EXCEPTION 'study % is gone from the storage', p_study; END IF;
+                UPDATE trials SET genotype_json = p_genotype, summary = p_summary, space = p_space, strategy = p_strategy,
+                    status = p_status, accuracy = p_accuracy, fitness = p_fitness, latency_ms = p_latency, params = p_params,
+                    flops = p_flops, note = p_note, seconds = p_seconds, fidelity = p_fidelity, cost_seconds = p_cost,
+                    finish_seq = v_seq, finished_at = v_now
+                WHERE study_id = p_study AND id = p_id AND status = 'running' RETURNING counts INTO v_counts;
+                IF NOT FOUND THEN
+                    UPDATE studies SET finish_seq = finish_seq - 1 WHERE id = p_study;
+                    IF EXISTS (SELECT 1 FROM trials WHERE study_id = p_study AND id = p_id AND worker = p_worker
+                               AND status = p_status AND counts = 1 AND accuracy IS NOT DISTINCT FROM p_accuracy) THEN
+                        RETURN 0;
+                    END IF;
+                    RETURN -1;
+                END IF;
+                PERFORM write_curves(p_study, p_id, e_epoch, e_train_loss, e_train_accuracy, e_validation_loss,
+                    e_validation_accuracy, e_learning_rate, e_seconds, s_epoch, s_loss);
+                IF v_counts = 1 THEN
+                    UPDATE studies SET counted_finished = counted_finished + 1, spent_seconds = spent_seconds + COALESCE(p_cost, 0)
+                    WHERE id = p_study;
+                END IF;
+                RETURN 1;
+            END $$
+            """,
+            "UPDATE meta SET value = '3' WHERE key = 'schema_version'",
         ]),
     ]
 }

@@ -359,11 +359,12 @@ public final class PostgresStudyStore: StudyStore {
         let g = trial.genotype
         let outcome = try writeOne {
             try exec("""
-                SELECT finish($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                    $16, $17, $18, $19, $20, $21, $22, $23, $24) AS outcome
+                SELECT finish($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                    $18, $19, $20, $21, $22, $23, $24, $25, $26) AS outcome
                 """, [.int(Int(study)), .int(trial.id), .text(trial.worker ?? ""), .text(g.jsonString), .text(g.summary), .text(g.spaceName),
                       .text(trial.strategy), .text(trial.status.rawValue), .double(trial.accuracy), .double(trial.fitness),
-                      .double(trial.latencyMs), .int(trial.parameters), .int(trial.flops), .text(trial.note), .double(trial.seconds)]
+                      .double(trial.latencyMs), .int(trial.parameters), .int(trial.flops), .text(trial.note), .double(trial.seconds),
+                      .int(trial.fidelity), .double(trial.costSeconds)]
                     + Self.curveBinds(trial)).first?.int("outcome") ?? -1
         }
         lock.lock(); held[study]?.remove(trial.id); lock.unlock()
@@ -450,7 +451,8 @@ public final class PostgresStudyStore: StudyStore {
             SELECT * FROM trial_epochs WHERE study_id = $1 AND trial_id BETWEEN $2 AND $3 ORDER BY trial_id, epoch
             """, [.int(Int(study)), .int(low), .int(high)]) {
             epochs[try row.int("trial_id"), default: []].append(EpochReport(
-                epoch: try row.int("epoch"), trainLoss: try row.double("train_loss"), trainAccuracy: try row.double("train_accuracy"),
+                epoch: try row.int("epoch"), trainLoss: try row.optionalDouble("train_loss") ?? .nan,
+                trainAccuracy: try row.optionalDouble("train_accuracy") ?? .nan,
                 validationLoss: try row.optionalDouble("validation_loss"), validationAccuracy: try row.optionalDouble("validation_accuracy"),
                 learningRate: try row.double("learning_rate"), seconds: try row.double("seconds")))
         }
@@ -474,7 +476,8 @@ public final class PostgresStudyStore: StudyStore {
                          latencyMs: try row.optionalDouble("latency_ms"), parameters: try row.optionalInt("params"),
                          flops: try row.optionalInt("flops"), epochs: epochs[id] ?? [], note: try row.optionalText("note"),
                          seconds: try row.optionalDouble("seconds"), steps: steps[id] ?? [], origin: origin,
-                         retryOf: try row.optionalInt("retry_of"), worker: try row.optionalText("worker"))
+                         retryOf: try row.optionalInt("retry_of"), worker: try row.optionalText("worker"),
+                         fidelity: try row.optionalInt("fidelity"), costSeconds: try row.optionalDouble("cost_seconds"))
         }
     }
 }
