@@ -24,8 +24,8 @@ final class DemoConfigTests: XCTestCase {
             }
             if file == "nb201_search.toml" {
                 XCTAssertEqual(settings.benchmark, "demo/benchmarks/nb201_full.csv")
-                XCTAssertEqual(settings.evolutionSizes?.population, 10)
-                XCTAssertEqual(settings.evolutionSizes?.sample, 10)
+                XCTAssertEqual(settings.evolutionSizes?.population, 5)
+                XCTAssertEqual(settings.evolutionSizes?.sample, 5)
                 XCTAssertEqual(settings.prerank, 10)
                 XCTAssertEqual(settings.prerankTrials, 30)
             }
