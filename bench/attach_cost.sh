@@ -22,7 +22,7 @@ measure() { # $1 study, $2 attach (yes/no) -> "trials_per_second attach_cpu_perc
     if [ "$attach" = yes ]; then
         tmux new-session -d -s "$session" -x 160 -y 50 "$bin attach --storage $study"
         sleep 2
-        apid=$(pgrep -f "attach --storage $study" | head -1)
+        apid=$(pgrep -f "^$bin attach --storage $study" | head -1)  # the TUI itself, not the tmux process whose arguments name it
         a0=$(cpu_ticks "$apid")
     fi
     before=$(finished "$study")
