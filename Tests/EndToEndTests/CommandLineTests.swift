@@ -59,7 +59,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(flag.stderr.contains("--frobnicate"), flag.stderr)
         let space = try Self.nasTUI(["inspect", "--space", "resnet", "--arch", "x"])
         XCTAssertEqual(space.status, 2)
-        XCTAssertTrue(space.stderr.contains("unknown space 'resnet'; accepted: darts, nb201, chain"), space.stderr)
+        XCTAssertTrue(space.stderr.contains("The value 'resnet' is invalid for '--space <space>'. Please provide one of 'darts', 'nb201' or 'chain'."), space.stderr)
         let op = try Self.nasTUI(["inspect", "--space", "nb201", "--arch", "|conv_7x7~0|+|none~0|none~1|+|none~0|none~1|none~2|"])
         XCTAssertEqual(op.status, 2)
         XCTAssertTrue(op.stderr.contains("conv_7x7") && op.stderr.contains("nor_conv_3x3"), op.stderr)

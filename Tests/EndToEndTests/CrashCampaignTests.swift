@@ -93,9 +93,16 @@ final class CrashCampaignTests: XCTestCase {
         let object = try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as! [String: Any]
         XCTAssertEqual(object["status"] as? String, "finished")
         // No pruner and no failing architecture here: every failed trial is an interrupted attempt,
-        // which does not count, so the budget is met in complete trials.
+        // which does not count, unless the same architecture was interrupted maximumAttempts
+        // times (kills that keep landing in one long trial): its last attempt counts as failed.
+        // So the budget is met in complete trials plus those.
         let budget = try XCTUnwrap(object["budget"] as? Int)
-        XCTAssertEqual(final.values.filter { $0.status == "complete" }.count, budget, "the budget is met in complete trials")
+        let attempts = Dictionary(grouping: final.values, by: \.arch)
+        let givenUp = attempts.values.filter { rows in
+            !rows.contains { $0.status == "complete" } && rows.filter { $0.status == "failed" }.count >= 3
+        }.count
+        XCTAssertEqual(final.values.filter { $0.status == "complete" }.count + givenUp, budget,
+                       "the budget is met in complete trials and architectures interrupted three times")
         XCTAssertLessThanOrEqual(final.values.filter { $0.status == "failed" }.count, kills, "at most one interrupted trial a kill")
         XCTAssertFalse(final.values.contains { $0.status == "running" })
         print("crash campaign: \(killed) of \(kills) runs killed, \(final.count) trials, budget \(budget)")
