@@ -27,6 +27,13 @@ public enum Workloads {
         return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
     }
 
+    /// A batch of standard-normal images of `shape` and its labels among 10 classes, images first.
+    static func randomBatch(_ shape: [Int], using generator: inout SeededGenerator) -> (Tensor, [Int]) {
+        let x = Tensor(uninitialized: shape)
+        for i in 0..<x.count { x.data[i] = generator.nextNormal() }
+        return (x, (0..<shape[0]).map { _ in generator.nextInt(10) })
+    }
+
     /// W1: a training step of the small CNN (conv-BN-ReLU-pool ×2, linear) on 64 images 1x28x28,
     /// SGD momentum 0.9, weight decay 3e-4.
     public static func w1(steps: Int = 20) throws -> Result {
@@ -37,9 +44,7 @@ public enum Workloads {
             Linear(32 * 7 * 7, 10, generator: &generator),
         ])
         let optimizer = SGD(model.parameters, learningRate: 0.05, momentum: 0.9, weightDecay: 3e-4)
-        let x = Tensor(uninitialized: [64, 1, 28, 28])
-        for i in 0..<x.count { x.data[i] = generator.nextNormal() }
-        let labels = (0..<64).map { _ in generator.nextInt(10) }
+        let (x, labels) = randomBatch([64, 1, 28, 28], using: &generator)
         let ms = try medianMilliseconds(warmup: 3, steps: steps) {
             optimizer.zeroGrad()
             try model(x).crossEntropy(labels: labels).backward()
@@ -55,8 +60,8 @@ public enum Workloads {
     public static func w2(steps: Int = 5, warmup: Int = 2, search: ((DartsSearch) -> Void)? = nil) throws -> Result {
         var generator = SeededGenerator(seed: 0)
         func half(_ name: String) throws -> ImageDataset {
-            let images = (0..<(32 * 28 * 28)).map { _ in generator.nextNormal() }
-            return try ImageDataset(name: name, images: images, labels: (0..<32).map { _ in generator.nextInt(10) },
+            let (x, labels) = randomBatch([32, 1, 28, 28], using: &generator)
+            return try ImageDataset(name: name, images: Array(UnsafeBufferPointer(start: x.data, count: x.count)), labels: labels,
                                     channels: 1, height: 28, width: 28, classCount: 10)
         }
         let size = DartsSupernetSize(channels: 8, layers: 5, classes: 10, inputChannels: 1,
@@ -79,9 +84,7 @@ public enum Workloads {
         var generator = SeededGenerator(seed: 0)
         let arch = try NB201Architecture(nb201String: "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|nor_conv_1x1~0|avg_pool_3x3~1|nor_conv_3x3~2|")
         let net = NB201Network(architecture: arch, generator: &generator)
-        let x = Tensor(uninitialized: [64, 3, 32, 32])
-        for i in 0..<x.count { x.data[i] = generator.nextNormal() }
-        let labels = (0..<64).map { _ in generator.nextInt(10) }
+        let (x, labels) = randomBatch([64, 3, 32, 32], using: &generator)
         let ms = try medianMilliseconds(warmup: 2, steps: steps) {
             net.zeroGrad()
             try net(x).crossEntropy(labels: labels).backward()

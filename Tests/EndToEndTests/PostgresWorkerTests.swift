@@ -5,26 +5,11 @@ import XCTest
 /// Studies on a PostgreSQL server the tests start, worked by several `nas-tui` processes:
 /// the budget exact across workers, a worker killed in a trial, the server restarted under
 /// the workers, bad URLs and servers.
-final class PostgresWorkerTests: XCTestCase {
-    nonisolated(unsafe) static var server: PostgresTestServer?
-    nonisolated(unsafe) static var skip: XCTSkip?
-
-    override class func setUp() {
-        do { server = try PostgresTestServer() } catch let error as XCTSkip { skip = error } catch {
-            skip = XCTSkip("PostgreSQL tests: the server did not start: \(error)")
-        }
-    }
-
-    override class func tearDown() {
-        server?.stop()
-        server = nil
-    }
-
+final class PostgresWorkerTests: PostgresServerTestCase {
+    /// A fresh database, once the release binary these tests drive is there.
     func database() throws -> (url: String, server: PostgresTestServer) {
-        if let skip = Self.skip { throw skip }
         guard FileManager.default.isExecutableFile(atPath: CommandLineTests.binary) else { throw XCTSkip("\(CommandLineTests.binary) not built") }
-        let server = try XCTUnwrap(Self.server)
-        return (server.createDatabase(), server)
+        return try freshDatabase()
     }
 
     static var fullTable: String { CommandLineTests.repository.appendingPathComponent("demo/benchmarks/nb201_full.csv").path }

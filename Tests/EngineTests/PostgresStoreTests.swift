@@ -7,28 +7,7 @@ import Search
 
 /// The PostgreSQL store against a real server the tests start (tools/pg_test_server.sh): the
 /// SQLite store's semantics, atomic claims from many connections, a server restart, bad URLs.
-final class PostgresStoreTests: XCTestCase {
-    nonisolated(unsafe) static var server: PostgresTestServer?
-    nonisolated(unsafe) static var skip: XCTSkip?
-
-    override class func setUp() {
-        do { server = try PostgresTestServer() } catch let error as XCTSkip { skip = error } catch {
-            skip = XCTSkip("PostgreSQL tests: the server did not start: \(error)")
-        }
-    }
-
-    override class func tearDown() {
-        server?.stop()
-        server = nil
-    }
-
-    /// A fresh database on the tests' server (each test its own), as a storage URL.
-    func freshDatabase() throws -> (url: String, server: PostgresTestServer) {
-        if let skip = Self.skip { throw skip }
-        let server = try XCTUnwrap(Self.server)
-        return (server.createDatabase(), server)
-    }
-
+final class PostgresStoreTests: PostgresServerTestCase {
     func testTheStoreKeepsStudiesTrialsCommandsAndWorkersAsSQLiteDoes() throws {
         let (url, _) = try freshDatabase()
         XCTAssertThrowsError(try PostgresStudyStore(url: url, create: false)) { error in
