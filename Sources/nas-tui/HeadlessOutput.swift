@@ -7,6 +7,7 @@ import Search
 final class HeadlessOutput {
     let json: Bool
     private var lastProgress = Date.distantPast
+    private var lastProgressTrial: Int?
 
     init(json: Bool) { self.json = json }
 
@@ -20,8 +21,10 @@ final class HeadlessOutput {
             err("trial \(trial.id) \(trial.status.rawValue) \(accuracy)\(at) [\(trial.strategy)] | \(bestText) | \(budgetText) | ETA \(Self.duration(eta))")
             if json { out(JSONOutput.line(TrialEvent(trial))) }
         case let .progress(id, epoch, epochs, fraction, finished, budget):
-            guard Date().timeIntervalSince(lastProgress) > 1 else { return }
+            // At most one a second, but always a trial's first: a reader learns at once that it began.
+            guard id != lastProgressTrial || Date().timeIntervalSince(lastProgress) > 1 else { return }
             lastProgress = Date()
+            lastProgressTrial = id
             err("trial \(id): epoch \(epoch)/\(epochs) | \(finished)/\(budget) trials")
             if json {
                 out(JSONOutput.line(ProgressEvent(trial: id, epoch: epoch, epochs: epochs, fraction: fraction.finite ?? 0,

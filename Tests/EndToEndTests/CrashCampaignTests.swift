@@ -38,8 +38,9 @@ final class CrashCampaignTests: XCTestCase {
         return rows
     }
 
-    /// Starts `arguments`, kills it after `seconds` unless it ended; returns whether it was killed.
-    func runAndKill(_ arguments: [String], after seconds: Double) throws -> Bool {
+    /// Starts `arguments`, kills it `seconds` after `started()` first holds (at once without it)
+    /// unless it ended; returns whether it was killed and how long it lived.
+    func runAndKill(_ arguments: [String], after seconds: Double, startedWhen started: (() -> Bool)? = nil) throws -> (killed: Bool, lived: Double) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
         process.arguments = arguments
@@ -51,33 +52,52 @@ final class CrashCampaignTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: log) }
         process.standardError = handle
         process.standardOutput = FileHandle.nullDevice
+        let start = Date()
         try process.run()
+        if let started { while process.isRunning && !started() { Thread.sleep(forTimeInterval: 0.005) } }
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
         let killed = process.isRunning
         if killed { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        let lived = Date().timeIntervalSince(start)
         try handle.close()
         if !killed {
             let stderr = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             XCTAssertEqual(process.terminationStatus, 0, "a resume ended by itself with an error: \(stderr.suffix(2000))")
         }
-        return killed
+        return (killed, lived)
     }
 
     /// Kills and resumes `study` `kills` times, checking after each kill that nothing committed changed.
-    func campaign(_ first: [String], study: String, kills: Int, moments: ClosedRange<Double>, seed: UInt64,
+    /// The moments adapt to the machine's speed: each is drawn from `moments`, shortened where a run
+    /// this machine's measured trial rate would finish earlier, so that the budget lasts the campaign
+    /// (half of what is left spread over the rounds to come; the last resume does the rest).
+    func campaign(_ first: [String], study: String, budget: Int, kills: Int, moments: ClosedRange<Double>, seed: UInt64,
                   beforeTheLastResume: () -> Void = {}) throws {
         guard FileManager.default.isExecutableFile(atPath: CommandLineTests.binary) else { throw XCTSkip("nas-tui not built") }
         print("crash campaign seed \(seed) (NAS_TUI_CRASH_SEED=\(seed) repeats it)")
         var generator = Moments(state: seed)
         var committed: [Int: Row] = [:]
         var killed = 0
+        var aliveSeconds = 0.0
+        func complete(_ rows: [Int: Row]) -> Int { rows.values.filter { $0.status == "complete" }.count }
         for round in 0..<kills {
             let arguments = round == 0 ? first : ["run", "--headless", "--resume", "--storage", study]
-            // The first run lives long enough to create the study (a run killed before that left no study to resume).
-            let moment = generator.next(in: moments) + (round == 0 ? 1 : 0)
-            if try runAndKill(arguments, after: moment) { killed += 1 }
+            var range = moments
+            let done = complete(committed)
+            if done > 0 {
+                let rate = Double(done) / aliveSeconds
+                let share = Double(max(budget - done, 0)) / rate / Double(2 * (kills - round))
+                let upper = min(moments.upperBound, share)
+                range = min(moments.lowerBound, upper / 2)...upper
+            }
+            let moment = generator.next(in: range)
+            // The first run is killed only once its study exists (one trial exported): a run
+            // killed before that leaves no study to resume.
+            let run = try runAndKill(arguments, after: moment, startedWhen: round == 0 ? { !((try? self.rows(study)) ?? [:]).isEmpty } : nil)
+            if run.killed { killed += 1 }
+            aliveSeconds += run.lived
             let now = try rows(study)
             for (id, row) in committed where row.status != "running" {
                 XCTAssertEqual(now[id], row, "trial \(id) changed after kill \(round + 1)")
@@ -96,7 +116,7 @@ final class CrashCampaignTests: XCTestCase {
         // which does not count, unless the same architecture was interrupted maximumAttempts
         // times (kills that keep landing in one long trial): its last attempt counts as failed.
         // So the budget is met in complete trials plus those.
-        let budget = try XCTUnwrap(object["budget"] as? Int)
+        XCTAssertEqual(object["budget"] as? Int, budget)
         let attempts = Dictionary(grouping: final.values, by: \.arch)
         let givenUp = attempts.values.filter { rows in
             !rows.contains { $0.status == "complete" } && rows.filter { $0.status == "failed" }.count >= 3
@@ -114,7 +134,7 @@ final class CrashCampaignTests: XCTestCase {
         let study = dir + "/tabular.db"
         try campaign(["run", "--headless", "--space", "nb201", "--benchmark", CommandLineTests.benchmark, "--strategy", "evolution",
                       "--budget", "5000", "--storage", study],
-                     study: study, kills: 30, moments: 0.05...0.35, seed: Self.seed)
+                     study: study, budget: 5000, kills: 30, moments: 0.05...0.35, seed: Self.seed)
     }
 
     func testATrainingStudyKilledTenTimes() throws {
@@ -123,7 +143,7 @@ final class CrashCampaignTests: XCTestCase {
         try campaign(["run", "--headless", "--space", "darts", "--dataset", "synthetic:1x12x12", "--channels", "4", "--layers", "3",
                       "--train-limit", "600", "--validation-limit", "64", "--epochs", "2", "--pruner", "none", "--budget", "30",
                       "--storage", study],
-                     study: study, kills: 10, moments: 0.5...2.0, seed: Self.seed &+ 1)
+                     study: study, budget: 30, kills: 10, moments: 0.5...2.0, seed: Self.seed &+ 1)
     }
 
     func testKilledWhileAnotherProcessWritesCommands() throws {
@@ -153,7 +173,7 @@ final class CrashCampaignTests: XCTestCase {
         thread.start()
         try campaign(["run", "--headless", "--space", "nb201", "--benchmark", CommandLineTests.benchmark, "--strategy", "tpe",
                       "--budget", "3000", "--storage", study],
-                     study: study, kills: 10, moments: 0.05...0.3, seed: Self.seed &+ 2) {
+                     study: study, budget: 3000, kills: 10, moments: 0.05...0.3, seed: Self.seed &+ 2) {
             writer.lock.withLock { writer.stop = true }
             done.wait()
         }

@@ -107,7 +107,7 @@ final class PostgresWorkerTests: PostgresServerTestCase {
         let (url, server) = try database()
         let db = PostgresTestServer.database(of: url)
         let training = ["--space", "darts", "--strategy", "random", "--dataset", "synthetic:1x12x12", "--channels", "4", "--layers", "3",
-                        "--train-limit", "512", "--validation-limit", "64", "--epochs", "2", "--pruner", "none", "--threads", "1"]
+                        "--train-limit", "4096", "--validation-limit", "64", "--epochs", "2", "--pruner", "none", "--threads", "1"]
         let run = try Background(["run", "--headless", "--storage", url, "--study", "train", "--budget", "6"] + training)
         XCTAssertTrue(try waitForStudy(url, "train"), run.stderr)
         let workers = try (0..<2).map { _ in try Background(["worker", "--storage", url, "--study", "train", "--threads", "1"]) }
@@ -123,7 +123,7 @@ final class PostgresWorkerTests: PostgresServerTestCase {
             Thread.sleep(forTimeInterval: 0.05)
         }
         let killed = try XCTUnwrap(victim, "no worker started a trial")
-        Thread.sleep(forTimeInterval: 0.3)
+        // Killed at once: a trial of 4,096 images for 2 epochs lasts seconds even on a quiet machine.
         kill(killed.pid, SIGKILL)
         XCTAssertEqual(killed.wait(timeout: 10), SIGKILL, "killed, not finished")
         XCTAssertEqual(run.wait(timeout: 300), 0, run.stderr)

@@ -62,7 +62,10 @@ final class StudyCommandLineTests: XCTestCase {
         var seen = ""
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
-            seen += String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }  // the end of its output: the run ended by itself
+            seen += String(decoding: data, as: UTF8.self)
+            // A trial's first progress event comes at once: trial 2 has run its first epoch.
             if seen.contains("\"event\":\"trial\"") && seen.contains("\"trial\":2") { break }
         }
         kill(process.processIdentifier, SIGKILL)
