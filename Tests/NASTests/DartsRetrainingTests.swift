@@ -51,6 +51,20 @@ final class DartsRetrainingTests: XCTestCase {
         XCTAssertNil(net.takeAuxiliaryLogits(), "evaluation runs no auxiliary head")
     }
 
+    func testTheHeadFitsEveryDepthAndWidth() throws {
+        // (layers, cell of the head, its features' side on 28x28 images): DARTS's 20 cells too.
+        for (layers, cell, side) in [(1, 0, 14), (2, 1, 7), (4, 2, 7), (8, 5, 7), (20, 13, 7)] {
+            for channels in [2, 6] {
+                let net = network(channels: channels, layers: layers)
+                XCTAssertEqual(net.auxiliaryCell, cell)
+                net.train(true)
+                XCTAssertEqual(try net(images(2)).shape, [2, 10], "L=\(layers) C=\(channels)")
+                XCTAssertEqual(net.takeAuxiliaryLogits()?.shape, [2, 10], "L=\(layers) C=\(channels)")
+                XCTAssertEqual(net.auxiliary?.poolStride, side - 5)
+            }
+        }
+    }
+
     func testTheHeadLeavesTheNetworkItselfUnchanged() throws {
         let plain = network(imageSize: nil), withHead = network()
         XCTAssertNil(plain.auxiliaryHead)
