@@ -110,7 +110,7 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    /// The recipe in a few words for the log ("crop padding 2, flip, cutout 8, …"); nil when plain.
+    /// The recipe in a few words for the log ("retrain: crop padding 2, horizontal flip, …"); nil when plain.
     static func describeRecipe(_ s: TrainingSettings) -> String? {
         var parts: [String] = []
         if s.augmentation.cropPadding > 0 { parts.append("crop padding \(s.augmentation.cropPadding)") }
