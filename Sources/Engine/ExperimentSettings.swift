@@ -46,6 +46,9 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
     public var hyperbandEta: Int?
     /// Where hyperband's new configurations come from: random, evolution or tpe (nil: random).
     public var hyperbandSampler: StrategyName?
+    /// How trials train: a named recipe (`recipe = "retrain"`) and values over it (`cutout = 8`,
+    /// …); nil: the plain recipe. Absent from studies stored before it existed, which decode as nil.
+    public var recipe: RecipeOptions?
 
     public init() {}
 
@@ -93,6 +96,23 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
         try require(budgetSeconds == nil || benchmark != nil, "budget seconds: simulated time is a table's train_seconds; accepted with --benchmark FILE.csv (a table with a train_seconds column)")
         if let benchmark, device != nil || budgetSeconds != nil { try validateAgainstHeader(of: benchmark) }
         if strategy == .darts { try require(space == .darts && benchmark == nil, "strategy darts searches the darts space by training a supernet; accepted with --space darts and no --benchmark") }
+        if let recipe {
+            try require(benchmark == nil, "recipe options (\(RecipeOptions.Key.allCases.map(\.rawValue).joined(separator: ", "))): a tabular benchmark's trials are looked up, not trained; accepted without --benchmark")
+            var training = TrainingSettings()
+            try recipe.apply(to: &training, space: space, naming: .configKey)
+        }
+    }
+
+    /// The training settings of a trial of `epochs` epochs, seeded with `seed`: the study's batch
+    /// size and learning rate, with its recipe. Returns notes about recipe values left off.
+    public func trialTraining(epochs: Int, seed: UInt64) throws -> (settings: TrainingSettings, notes: [String]) {
+        var training = TrainingSettings()
+        training.epochs = epochs
+        training.batchSize = batchSize
+        training.learningRate = learningRate
+        training.seed = seed
+        let notes = try recipe?.apply(to: &training, space: space, naming: .configKey) ?? []
+        return (training, notes)
     }
 
     /// Checks `device` and `budgetSeconds` against the table's header line alone (before any
@@ -135,11 +155,11 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
 
 extension ExperimentSettings {
     /// The keys an `[experiment]` table (or the top level) of a config file may set.
-    public static let configKeys: Set<String> = [
+    public static let configKeys: Set<String> = Set([
         "space", "strategy", "dataset", "benchmark", "budget", "epochs", "seed", "latency_target", "channels", "layers",
         "train_limit", "validation_limit", "batch_size", "lr", "pruner", "prerank", "storage", "theme",
         "device", "budget_seconds", "hyperband_eta", "hyperband_sampler", "prerank_trials", "population", "tournament",
-    ]
+    ]).union(RecipeOptions.configKeys)
 
     /// Applies a TOML config: run options at the top level or in `[experiment]`; a chain space's
     /// own tables ([space], [[layer]], [train]) may sit in the same file. Unknown keys are errors
@@ -174,6 +194,9 @@ extension ExperimentSettings {
         if table.contains("budget_seconds") { budgetSeconds = try table.double("budget_seconds") }
         if table.contains("hyperband_eta") { hyperbandEta = try table.int("hyperband_eta") }
         if table.contains("hyperband_sampler") { hyperbandSampler = try table.choice("hyperband_sampler", of: StrategyName.self) }
+        var recipeOptions = recipe ?? RecipeOptions()
+        try recipeOptions.read(table)
+        recipe = recipeOptions.isEmpty ? nil : recipeOptions
         let storage = table.contains("storage") ? try table.string("storage") : nil
         let theme = table.contains("theme") ? try table.string("theme") : nil
         return (storage, theme)

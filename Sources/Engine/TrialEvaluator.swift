@@ -64,12 +64,9 @@ final class TrainingEvaluator: TrialEvaluator {
 
     func evaluate(_ trial: inout Trial, control: TrainingControl, progress: TrialProgress) throws -> TrainingOutcome {
         var generator = SeededGenerator(seed: settings.seed &+ UInt64(trial.id) &* 7919)
-        let model = try space.build(trial.genotype, inputShape: train.imageShape, classes: train.classCount, generator: &generator)
-        var training = TrainingSettings()
-        training.epochs = trial.fidelity ?? settings.epochs
-        training.batchSize = settings.batchSize
-        training.learningRate = settings.learningRate
-        training.seed = settings.seed &+ UInt64(trial.id)
+        var (training, _) = try settings.trialTraining(epochs: trial.fidelity ?? settings.epochs, seed: settings.seed &+ UInt64(trial.id))
+        let model = try space.build(trial.genotype, inputShape: train.imageShape, classes: train.classCount, generator: &generator,
+                                    auxiliaryHead: training.auxiliaryWeight > 0)
         if let chain = try space.trainingOverrides(trial.genotype) {
             training.learningRate = Float(chain.learningRate)
             training.optimizer = chain.optimizer == .adam ? .adam : .sgd

@@ -166,7 +166,7 @@ struct ONNXGraphBuilder {
             name = node("Softmax", [try input(x, of: op)], output: output, [.int("axis", -1)])
         case let .logSoftmax(x):
             name = node("LogSoftmax", [try input(x, of: op)], output: output, [.int("axis", -1)])
-        case .dropout, .crossEntropy, .sumAll, .meanAll, .weightedSum:
+        case .dropout, .dropPath, .crossEntropy, .sumAll, .meanAll, .weightedSum:
             throw SavedModelError("ONNX export: the forward pass runs \(op), which an inference graph does not hold; export a discrete network in evaluation mode")
         }
         names[ObjectIdentifier(result)] = name

@@ -20,6 +20,8 @@ public enum ObservedOperation {
     case scale(Tensor, factor: Float)
     /// Dropout while training (in evaluation it returns its input and is not reported).
     case dropout(Tensor, p: Float)
+    /// Drop path while training: whole samples zeroed with probability `p`, the rest scaled by 1/(1-p).
+    case dropPath(Tensor, p: Float)
     /// `shape` is the result's shape (any -1 resolved).
     case reshape(Tensor, shape: [Int])
     case sliceChannels(Tensor, range: Range<Int>)
@@ -55,6 +57,7 @@ public enum ObservedOperation {
         case .multiply: return "multiply"
         case .scale: return "scale"
         case .dropout: return "dropout"
+        case .dropPath: return "dropPath"
         case .reshape: return "reshape"
         case .sliceChannels: return "sliceChannels"
         case .stridedSpatialSlice: return "stridedSpatialSlice"
@@ -78,7 +81,7 @@ public enum ObservedOperation {
         case let .batchNorm(x, w, b, m, v, _, _): return [x] + [w, b].compactMap { $0 } + [m, v]
         case let .linear(x, w, b): return [x, w] + (b.map { [$0] } ?? [])
         case let .matmul(a, b), let .subtract(a, b), let .multiply(a, b): return [a, b]
-        case let .relu(x), let .gelu(x), let .silu(x), let .scale(x, _), let .dropout(x, _), let .reshape(x, _),
+        case let .relu(x), let .gelu(x), let .silu(x), let .scale(x, _), let .dropout(x, _), let .dropPath(x, _), let .reshape(x, _),
              let .sliceChannels(x, _), let .stridedSpatialSlice(x, _, _), let .maxPool2d(x, _, _, _),
              let .avgPool2d(x, _, _, _), let .globalAvgPool(x), let .softmax(x), let .logSoftmax(x),
              let .crossEntropy(x, _), let .sumAll(x), let .meanAll(x):

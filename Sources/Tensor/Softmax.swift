@@ -63,15 +63,22 @@ extension Tensor {
     }
 
     /// The mean cross-entropy of logits [N, classes] against integer labels (PyTorch's
-    /// `F.cross_entropy`), fused with log-softmax.
-    public func crossEntropy(labels: [Int]) throws -> Tensor {
+    /// `F.cross_entropy(logits, labels, label_smoothing=ε)`), fused with log-softmax. With label
+    /// smoothing ε the target of a row is (1-ε)·one-hot(label) + ε/classes, so its loss is
+    /// logsumexp(x) - (1-ε)·x[label] - ε/classes·Σⱼ x[j] (DARTS's `CrossEntropyLabelSmooth`).
+    public func crossEntropy(labels: [Int], labelSmoothing: Float = 0) throws -> Tensor {
         guard rank == 2, labels.count == shape[0] else {
             throw TensorError("crossEntropy: logits \(shape) with \(labels.count) labels; accepted: logits [N, classes] and N labels")
+        }
+        guard labelSmoothing >= 0, labelSmoothing < 1 else {
+            throw TensorError("crossEntropy: label smoothing \(labelSmoothing); accepted: 0 <= smoothing < 1")
         }
         let (rows, cols) = (shape[0], shape[1])
         if let bad = labels.first(where: { $0 < 0 || $0 >= cols }) {
             throw TensorError("crossEntropy: label \(bad) out of range; accepted: 0..<\(cols)")
         }
+        let smoothing = labelSmoothing
+        let uniform = smoothing / Float(cols)
         let probabilities = Tensor(uninitialized: shape)
         let x = data, p = probabilities.data
         var loss: Double = 0
@@ -83,7 +90,15 @@ extension Tensor {
             for j in 0..<cols { let e = exp(xr[j] - m); pr[j] = e; total += e }
             let inv = 1 / total
             for j in 0..<cols { pr[j] *= inv }
-            loss += Double(m + log(total) - xr[labels[r]])
+            let logSumExp = m + log(total)
+            if smoothing == 0 {
+                loss += Double(logSumExp - xr[labels[r]])
+            } else {
+                // -Σⱼ qⱼ·log pⱼ with Σⱼ qⱼ = 1: logsumexp - Σⱼ qⱼ·xⱼ.
+                var rowSum: Double = 0
+                for j in 0..<cols { rowSum += Double(xr[j]) }
+                loss += Double(logSumExp) - Double(1 - smoothing) * Double(xr[labels[r]]) - Double(uniform) * rowSum
+            }
         }
         let out = Tensor(scalar: Float(loss / Double(rows)))
         OperationObservation.report(.crossEntropy(self, labels: labels), out)
@@ -93,8 +108,14 @@ extension Tensor {
             let scale = g[0] / Float(rows)
             for r in 0..<rows {
                 let pr = p + r * cols, gxr = gx + r * cols
-                for j in 0..<cols { gxr[j] += scale * pr[j] }
-                gxr[labels[r]] -= scale
+                // ∂/∂xⱼ = pⱼ - qⱼ.
+                if smoothing == 0 {
+                    for j in 0..<cols { gxr[j] += scale * pr[j] }
+                    gxr[labels[r]] -= scale
+                } else {
+                    for j in 0..<cols { gxr[j] += scale * (pr[j] - uniform) }
+                    gxr[labels[r]] -= scale * (1 - smoothing)
+                }
             }
         }
     }

@@ -7,3 +7,4 @@ import NAS
 extension SpaceName: ExpressibleByArgument {}
 extension StrategyName: ExpressibleByArgument {}
 extension PrunerName: ExpressibleByArgument {}
+extension TrainingRecipe: ExpressibleByArgument {}

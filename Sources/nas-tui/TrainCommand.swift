@@ -10,7 +10,11 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train one architecture from scratch and report test accuracy and wall time.",
         discussion: """
         SGD (momentum 0.9, weight decay 3e-4, clipping at 5) with a per-step cosine schedule; a \
-        chain architecture brings its own learning rate and optimizer. Progress goes to stderr; \
+        chain architecture brings its own learning rate and optimizer. Without recipe options it \
+        trains with no augmentation or regularisation (--recipe plain); --recipe retrain is DARTS's \
+        retraining recipe for Fashion-MNIST (crop, flip, cutout, drop path, auxiliary head, label \
+        smoothing; give it 10 or more epochs, and width and depth with --channels and --layers). \
+        Progress goes to stderr; \
         the result to stdout ({"test_accuracy":x, ...} with --json). --save DIR keeps the trained \
         network: ONNX (opset 17; input `images`, pixels in [0, 1], normalisation inside; output \
         `logits`), safetensors weights, PyTorch code that loads them, the genotype and the metrics; \
@@ -21,6 +25,7 @@ struct TrainCommand: ParsableCommand {
     var genotype: String?
 
     @OptionGroup var architecture: ArchitectureOptions
+    @OptionGroup(title: "Recipe") var recipe: RecipeArguments
 
     @Option(help: "Epochs.") var epochs: Int = 1
     @Option(help: "Data set: fashion-mnist, synthetic or a PATH (default: fashion-mnist when installed).")
@@ -55,9 +60,6 @@ struct TrainCommand: ParsableCommand {
         let log = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         for note in data.notes { log("note: \(note)") }
 
-        var generator = SeededGenerator(seed: seed)
-        let model = try space.build(genotype, inputShape: data.train.imageShape, classes: data.train.classCount, generator: &generator)
-        let cost = try ModelCost.measure(model, input: data.train.imageShape)
         var settings = TrainingSettings()
         settings.epochs = epochs
         settings.batchSize = batchSize
@@ -70,6 +72,16 @@ struct TrainCommand: ParsableCommand {
             if let batch = chain.batchSize { settings.batchSize = batch }
         }
         if let lr { settings.learningRate = lr }
+        do {
+            for note in try recipe.options.apply(to: &settings, space: space.spaceName) { log("note: \(note)") }
+        } catch let error as NASError {
+            throw CLIError.usage(error.description)
+        }
+        var generator = SeededGenerator(seed: seed)
+        let model = try space.build(genotype, inputShape: data.train.imageShape, classes: data.train.classCount, generator: &generator,
+                                    auxiliaryHead: settings.auxiliaryWeight > 0)
+        let cost = try ModelCost.measure(model, input: data.train.imageShape)
+        if let described = Self.describeRecipe(settings) { log("recipe: \(described)") }
         log("training \(genotype.summary) (\(space.name), \(cost.parameters) params, \(cost.flops) FLOPs) on \(data.train.name): \(data.train.count) images, \(epochs) epoch(s)")
 
         let trainer = Trainer(settings: settings)
@@ -91,11 +103,31 @@ struct TrainCommand: ParsableCommand {
                 ("test_accuracy", test.accuracy), ("test_loss", test.loss), ("train_seconds", result.seconds),
                 ("epochs", epochsJSON as [Any?]), ("arch", genotype.summary), ("space", space.name), ("dataset", data.source),
                 ("train_images", data.train.count), ("test_images", data.test.count),
-                ("params", cost.parameters), ("flops", cost.flops),
+                ("params", cost.parameters), ("flops", cost.flops), ("recipe", RawJSON(text: Self.recipeJSON(settings))),
             ]))
         } else {
             print(String(format: "test accuracy %.4f (loss %.4f) on %d images; trained in %.1f s", test.accuracy, test.loss, data.test.count, result.seconds))
         }
+    }
+
+    /// The recipe in a few words for the log ("retrain: crop padding 2, horizontal flip, …"); nil when plain.
+    static func describeRecipe(_ s: TrainingSettings) -> String? {
+        var parts: [String] = []
+        if s.augmentation.cropPadding > 0 { parts.append("crop padding \(s.augmentation.cropPadding)") }
+        if s.augmentation.horizontalFlip { parts.append("horizontal flip") }
+        if s.augmentation.cutout > 0 { parts.append("cutout \(s.augmentation.cutout)") }
+        if s.dropPathProbability > 0 { parts.append("drop path \(s.dropPathProbability)") }
+        if s.auxiliaryWeight > 0 { parts.append("auxiliary head weight \(s.auxiliaryWeight)") }
+        if s.labelSmoothing > 0 { parts.append("label smoothing \(s.labelSmoothing)") }
+        guard !parts.isEmpty else { return nil }
+        return (s.recipe.map { "\($0.rawValue): " } ?? "") + parts.joined(separator: ", ")
+    }
+
+    /// The recipe as `--json` reports it, with metrics.json's key names.
+    static func recipeJSON(_ s: TrainingSettings) -> String {
+        jsonLine([("name", s.recipe?.rawValue), ("crop_padding", s.augmentation.cropPadding), ("horizontal_flip", s.augmentation.horizontalFlip),
+                  ("cutout", s.augmentation.cutout), ("drop_path", s.dropPathProbability), ("auxiliary_weight", s.auxiliaryWeight),
+                  ("label_smoothing", s.labelSmoothing)])
     }
 
     private func resolveArchitecture() throws -> (SearchSpace, String, Genotype) {

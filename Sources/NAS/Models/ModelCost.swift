@@ -2,6 +2,7 @@ import Tensor
 
 /// The size of a network: trainable parameters and the multiply-adds of one forward pass on one
 /// input (convolutions and linear layers with their biases, as NAS-Bench-201 counts FLOPs).
+/// A training-only auxiliary head counts in neither (DARTS's parameter count leaves it out too).
 public struct ModelCost: Hashable, Codable, Sendable {
     public let parameters: Int
     public let flops: Int
@@ -14,6 +15,6 @@ public struct ModelCost: Hashable, Codable, Sendable {
         defer { model.train(wasTraining) }
         let x = Tensor(zeros: [1] + input)
         let (_, flops) = try MultiplyAddCounter.counting { try GradMode.withoutGrad { try model(x) } }
-        return ModelCost(parameters: model.parameterCount, flops: flops)
+        return ModelCost(parameters: model.inferenceParameterCount, flops: flops)
     }
 }

@@ -56,12 +56,18 @@ public enum SearchSpace: Sendable {
         return genotype
     }
 
-    /// Builds the network of `genotype` for inputs of shape `inputShape` ([C, H, W]) and `classes` classes.
-    public func build(_ genotype: Genotype, inputShape: [Int], classes: Int, generator: inout SeededGenerator) throws -> Module {
+    /// Builds the network of `genotype` for inputs of shape `inputShape` ([C, H, W]) and `classes`
+    /// classes; `auxiliaryHead`: with DARTS's training-only auxiliary head (darts only).
+    public func build(_ genotype: Genotype, inputShape: [Int], classes: Int, generator: inout SeededGenerator,
+                      auxiliaryHead: Bool = false) throws -> Module {
+        if auxiliaryHead, spaceName != .darts {
+            throw NASError("the auxiliary head: \(name) networks have none; accepted with the darts space")
+        }
         switch (self, genotype) {
         case let (.darts(channels, layers), .darts(g)):
             return DartsNetwork(genotype: g, channels: channels, layers: layers, classes: classes,
-                                inputChannels: inputShape[0], generator: &generator)
+                                inputChannels: inputShape[0], generator: &generator,
+                                auxiliaryHeadFor: auxiliaryHead ? Array(inputShape.dropFirst()) : nil)
         case let (.nb201(channels, cells), .nb201(a)):
             return NB201Network(architecture: a, channels: channels, cellsPerStage: cells, classes: classes,
                                 inputChannels: inputShape[0], generator: &generator)
@@ -69,6 +75,15 @@ public enum SearchSpace: Sendable {
             return try ChainNetwork(architecture: space.resolve(values), inputShape: inputShape, classes: classes, generator: &generator)
         default:
             throw NASError("a \(genotype.spaceName) genotype cannot be built in the \(name) space")
+        }
+    }
+
+    /// The space's name as the command line and configs give it.
+    public var spaceName: SpaceName {
+        switch self {
+        case .darts: return .darts
+        case .nb201: return .nb201
+        case .chain: return .chain
         }
     }
 

@@ -53,6 +53,7 @@ public struct Trainer {
         onEpoch: (EpochReport) -> Void = { _ in }
     ) throws -> TrainingResult {
         try settings.validate()
+        try checkRegularizers(of: model)
         guard train.count >= 2 else { throw TrainingError.emptyDataset(train.name) }
         let start = Date()
         // The last partial batch is kept, as PyTorch's loop over a permutation keeps it, unless it
@@ -66,6 +67,10 @@ public struct Trainer {
         for epoch in 1...settings.epochs {
             let epochStart = Date()
             model.train(true)
+            if settings.dropPathProbability > 0, let network = model as? DropPathNetwork {
+                network.dropPathProbability = settings.dropPathProbability(epoch: epoch)
+                network.seedDropPath(settings.seed ^ (0xD509_7A7B_0000_0000 &+ UInt64(epoch)))
+            }
             var lossSum = 0.0, correct = 0, seen = 0
             var pointLoss = 0.0, pointSeen = 0, pointsMade = 0
             var batchIndex = 0
@@ -99,7 +104,18 @@ public struct Trainer {
             reports.append(report)
             onEpoch(report)
         }
+        (model as? DropPathNetwork)?.dropPathProbability = 0
         return TrainingResult(epochs: reports, outcome: .completed, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// Drop path and the auxiliary weight need a network that has them (darts, built with the head).
+    func checkRegularizers(of model: Module) throws {
+        if settings.dropPathProbability > 0, !(model is DropPathNetwork) {
+            throw TrainingError.badSettings("drop path \(settings.dropPathProbability): the network has no drop path (darts networks have); accepted: 0")
+        }
+        if settings.auxiliaryWeight > 0, (model as? AuxiliaryHeadNetwork)?.auxiliaryHead == nil {
+            throw TrainingError.badSettings("auxiliary weight \(settings.auxiliaryWeight): the network was built without an auxiliary head (darts networks can have one); accepted: 0")
+        }
     }
 
     /// How many of an epoch's `points` loss points are due once `batch` of its `batches` batches
