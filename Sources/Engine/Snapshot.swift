@@ -109,15 +109,19 @@ public struct CurvePoint: Sendable, Equatable {
 }
 
 /// Finished trials in fixed-size chunks that never change once full, so a snapshot shares them
-/// with the engine instead of copying the whole study on every publish.
+/// with the engine instead of copying the whole study on every publish. Beside the rows, each
+/// trial's `PlotSample` (no strings, no arrays): the Pareto pane plots every trial of a study
+/// each frame from these without copying a row.
 public struct TrialRows: Sendable, RandomAccessCollection {
     public static let chunkSize = 256
     final class Chunk: @unchecked Sendable {
         let rows: [TrialRow]
-        init(_ rows: [TrialRow]) { self.rows = rows }
+        let samples: [PlotSample]
+        init(_ rows: [TrialRow], _ samples: [PlotSample]) { self.rows = rows; self.samples = samples }
     }
     private(set) var full: [Chunk] = []
     private(set) var tail: [TrialRow] = []
+    private var tailSamples: [PlotSample] = []
 
     public init() {}
 
@@ -128,14 +132,37 @@ public struct TrialRows: Sendable, RandomAccessCollection {
         return chunk < full.count ? full[chunk].rows[i % Self.chunkSize] : tail[i - full.count * Self.chunkSize]
     }
 
+    /// The plot sample of row `i`.
+    public func sample(_ i: Int) -> PlotSample {
+        let chunk = i / Self.chunkSize
+        return chunk < full.count ? full[chunk].samples[i % Self.chunkSize] : tailSamples[i - full.count * Self.chunkSize]
+    }
+
+    /// Calls `body` with every row's plot sample, in order.
+    public func forEachSample(_ body: (PlotSample) -> Void) {
+        for chunk in full { for sample in chunk.samples { body(sample) } }
+        for sample in tailSamples { body(sample) }
+    }
+
     /// Appends a row; a full tail becomes an immutable shared chunk.
     public mutating func append(_ row: TrialRow) {
         tail.append(row)
+        tailSamples.append(PlotSample(row))
         if tail.count == Self.chunkSize {
-            full.append(Chunk(tail))
+            full.append(Chunk(tail, tailSamples))
             tail = []
+            tailSamples = []
         }
     }
+}
+
+/// What a chart needs of a trial row: its id, status, latency and accuracy.
+public struct PlotSample: Sendable, Equatable {
+    public var id: Int
+    public var status: TrialRow.Status
+    public var latencyMs: Double?
+    public var accuracy: Double?
+    public init(_ row: TrialRow) { id = row.id; status = row.status; latencyMs = row.latencyMs; accuracy = row.accuracy }
 }
 
 /// Best and median fitness after a number of finished trials.

@@ -30,6 +30,22 @@ final class SnapshotCostTests: XCTestCase {
         XCTAssertTrue(zip(before.full, rows.full).allSatisfy { $0 === $1 }, "full chunks are the same objects")
     }
 
+    func testEveryRowHasItsPlotSampleInOrder() throws {
+        var rows = try history(700).rows
+        rows.append(TrialRow(id: 701, strategy: "tpe", status: .pruned, summary: "x", accuracy: 0.3, latencyMs: nil))
+        var visited: [PlotSample] = []
+        rows.forEachSample { visited.append($0) }
+        XCTAssertEqual(visited.count, 701, "two full chunks and the tail")
+        for i in [0, 255, 256, 511, 512, 699, 700] {
+            XCTAssertEqual(visited[i], PlotSample(rows[i]), "row \(i)")
+            XCTAssertEqual(rows.sample(i), PlotSample(rows[i]), "row \(i)")
+        }
+        XCTAssertEqual(visited[700], PlotSample(rows[700]))
+        XCTAssertEqual(visited[700].status, .pruned)
+        XCTAssertNil(visited[700].latencyMs)
+        XCTAssertEqual(visited[3].latencyMs, Double(4 % 97) / 10 + 1)
+    }
+
     func testPublishAndTakeCostAtTenThousandTrials() throws {
         guard ProcessInfo.processInfo.environment["NAS_TUI_ENGINE_BENCH"] == "1" else { throw XCTSkip("set NAS_TUI_ENGINE_BENCH=1") }
         var history = try history(10_000)

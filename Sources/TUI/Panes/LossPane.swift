@@ -35,13 +35,19 @@ public struct LossPane: Pane {
         }
     }
 
+    /// How many of the latest finished trials are searched for faint curves.
+    static let recentRows = 512
+
     /// The chart for trial `chosen`: faint curves of recent others, then its train and validation loss.
     public func chart(for chosen: TrialRow?) -> BrailleChart {
         var series: [BrailleChart.Series] = []
         var n = 0
         var i = snapshot.trials.count - 1
         var faint: [BrailleChart.Series] = []
-        while i >= 0 && n < background {
+        // Recent trials only: a tabular study's trials have no curves, and a scan of all of them
+        // each frame would cost what the study's size does.
+        let oldest = max(0, snapshot.trials.count - Self.recentRows)
+        while i >= oldest && n < background {
             let t = snapshot.trials[i]
             i -= 1
             guard t.id != chosen?.id, !t.curve.isEmpty else { continue }

@@ -16,9 +16,23 @@ public struct ParetoPane: Pane {
     public static let bestStyle = Style(fg: .role(.best), attrs: .bold)
     public static let selectedStyle = Style(fg: .role(.selectionText), bg: .role(.selection), attrs: .bold)
 
-    static func point(_ t: TrialRow) -> (x: Double, y: Double)? {
+    static func point(_ t: TrialRow) -> (x: Double, y: Double)? { point(PlotSample(t)) }
+
+    static func point(_ t: PlotSample) -> (x: Double, y: Double)? {
         guard let l = t.latencyMs, let a = t.accuracy, l.isFinite, a.isFinite else { return nil }
         return (x: l, y: a)
+    }
+
+    /// The plot sample of the finished trial with this id (binary search: trials are in id order).
+    static func sample(id: Int, in trials: TrialRows) -> PlotSample? {
+        var lo = 0, hi = trials.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let v = trials.sample(mid).id
+            if v == id { return trials.sample(mid) }
+            if v < id { lo = mid + 1 } else { hi = mid }
+        }
+        return trial(id: id, in: trials).map(PlotSample.init)
     }
 
     /// The finished trial with this id (trials are kept in id order: binary search).
@@ -39,15 +53,16 @@ public struct ParetoPane: Pane {
         var complete: [(x: Double, y: Double)] = []
         var pruned: [(x: Double, y: Double)] = []
         complete.reserveCapacity(snapshot.trials.count)
-        for t in snapshot.trials {
-            guard let p = Self.point(t) else { continue }
+        // Every trial, each frame: from the plot samples, without copying a row.
+        snapshot.trials.forEachSample { t in
+            guard let p = Self.point(t) else { return }
             switch t.status {
             case .complete: complete.append(p)
             case .pruned: pruned.append(p)
-            case .failed, .running: continue
+            case .failed, .running: return
             }
         }
-        let front = snapshot.paretoFront.compactMap { Self.trial(id: $0, in: snapshot.trials).flatMap(Self.point) }
+        let front = snapshot.paretoFront.compactMap { Self.sample(id: $0, in: snapshot.trials).flatMap(Self.point) }
             .sorted { $0.x < $1.x }
         var series: [BrailleChart.Series] = [
             .init(name: "pruned", points: pruned, kind: .scatter, style: Self.prunedStyle),
