@@ -197,6 +197,19 @@ final class PaneRenderTests: XCTestCase {
         XCTAssertTrue(e.text.contains("no trials yet"))
     }
 
+    func testTheLossPaneLooksForFaintCurvesAmongTheLatestTrialsOnly() {
+        // Trial 1 has a curve; then come tabular trials without curves, one more with a curve
+        // 100 rows before the end. Only the recent one is drawn faint: a frame does not scan the study.
+        var s = Snapshot()
+        s.trials.append(Fixture.trial(1))
+        let count = LossPane.recentRows + 200
+        for id in 2...count {
+            s.trials.append(id == count - 100 ? Fixture.trial(id) : TrialRow(id: id, strategy: "random", status: .complete, summary: "t\(id)"))
+        }
+        let chart = LossPane(snapshot: s).chart(for: nil)
+        XCTAssertEqual(chart.series.map(\.name), ["#\(count - 100)"])
+    }
+
     func testOneDivergingTrialDoesNotFlattenTheLossCurve() {
         var s = Snapshot()
         var wild = Fixture.trial(0)
