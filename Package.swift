@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Heap: the running median of a study's fitness (the Fitness pane), O(log n) a trial.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
@@ -45,7 +47,8 @@ let package = Package(
                                               .product(name: "PostgresNIO", package: "postgres-nio"),
                                               .product(name: "NIOCore", package: "swift-nio"),
                                               .product(name: "NIOPosix", package: "swift-nio"),
-                                              .product(name: "Logging", package: "swift-log")]),
+                                              .product(name: "Logging", package: "swift-log"),
+                                              .product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "TUI", dependencies: ["CNcurses", "Config", "Engine"]),
         .executableTarget(
             name: "nas-tui",

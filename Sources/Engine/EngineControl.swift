@@ -35,7 +35,7 @@ extension Engine {
         if liveWorkers > 1 && now.timeIntervalSince(lastSync) >= Self.syncInterval { try syncHistory() }
         if now.timeIntervalSince(lastStudyList) >= 5 {
             lastStudyList = now
-            otherStudies = try store.studySummaries().map(\.name).filter { $0 != study.name }
+            otherStudies = try store.studyNames().filter { $0 != study.name }
         }
     }
 

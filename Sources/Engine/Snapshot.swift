@@ -109,19 +109,27 @@ public struct CurvePoint: Sendable, Equatable {
 }
 
 /// Finished trials in fixed-size chunks that never change once full, so a snapshot shares them
-/// with the engine instead of copying the whole study on every publish. Beside the rows, each
-/// trial's `PlotSample` (no strings, no arrays): the Pareto pane plots every trial of a study
-/// each frame from these without copying a row.
+/// with the engine instead of copying the whole study on every publish. Beside the rows, the
+/// distinct points they make in the Pareto scatter, chunked the same way: the pane plots a study
+/// each frame from these without copying a row, and each repeated point once.
 public struct TrialRows: Sendable, RandomAccessCollection {
     public static let chunkSize = 256
     final class Chunk: @unchecked Sendable {
         let rows: [TrialRow]
-        let samples: [PlotSample]
-        init(_ rows: [TrialRow], _ samples: [PlotSample]) { self.rows = rows; self.samples = samples }
+        init(_ rows: [TrialRow]) { self.rows = rows }
     }
     private(set) var full: [Chunk] = []
     private(set) var tail: [TrialRow] = []
-    private var tailSamples: [PlotSample] = []
+    /// The distinct `PlotPoint`s of the rows, in first-seen order (full chunks shared, as the rows).
+    private var pointChunks: [PointChunk] = []
+    private var pointTail: [PlotPoint] = []
+    private var seenPoints: Set<PlotPoint> = []
+    /// Complete and pruned trials with a finite latency and accuracy (each counted, repeats too).
+    public private(set) var plottedTrials = 0
+    final class PointChunk: @unchecked Sendable {
+        let points: [PlotPoint]
+        init(_ points: [PlotPoint]) { self.points = points }
+    }
 
     public init() {}
 
@@ -132,37 +140,50 @@ public struct TrialRows: Sendable, RandomAccessCollection {
         return chunk < full.count ? full[chunk].rows[i % Self.chunkSize] : tail[i - full.count * Self.chunkSize]
     }
 
-    /// The plot sample of row `i`.
-    public func sample(_ i: Int) -> PlotSample {
-        let chunk = i / Self.chunkSize
-        return chunk < full.count ? full[chunk].samples[i % Self.chunkSize] : tailSamples[i - full.count * Self.chunkSize]
-    }
-
-    /// Calls `body` with every row's plot sample, in order.
-    public func forEachSample(_ body: (PlotSample) -> Void) {
-        for chunk in full { for sample in chunk.samples { body(sample) } }
-        for sample in tailSamples { body(sample) }
+    /// Calls `body` once with each distinct point the finished trials make, in first-seen order:
+    /// a tabular study repeats its table's cells, so a Pareto scatter of a 100,000-trial study
+    /// draws at most the table's 15,625 points each frame instead of every trial.
+    public func forEachDistinctPoint(_ body: (PlotPoint) -> Void) {
+        for chunk in pointChunks { for point in chunk.points { body(point) } }
+        for point in pointTail { body(point) }
     }
 
     /// Appends a row; a full tail becomes an immutable shared chunk.
     public mutating func append(_ row: TrialRow) {
         tail.append(row)
-        tailSamples.append(PlotSample(row))
+        if let point = PlotPoint(row) {
+            plottedTrials += 1
+            if seenPoints.insert(point).inserted {
+                pointTail.append(point)
+                if pointTail.count == Self.chunkSize { pointChunks.append(PointChunk(pointTail)); pointTail = [] }
+            }
+        }
         if tail.count == Self.chunkSize {
-            full.append(Chunk(tail, tailSamples))
+            full.append(Chunk(tail))
             tail = []
-            tailSamples = []
         }
     }
 }
 
-/// What a chart needs of a trial row: its id, status, latency and accuracy.
-public struct PlotSample: Sendable, Equatable {
+/// A trial on the Pareto front and where it is drawn.
+public struct FrontPoint: Sendable, Equatable {
     public var id: Int
-    public var status: TrialRow.Status
-    public var latencyMs: Double?
-    public var accuracy: Double?
-    public init(_ row: TrialRow) { id = row.id; status = row.status; latencyMs = row.latencyMs; accuracy = row.accuracy }
+    public var latencyMs: Double
+    public var accuracy: Double
+    public init(id: Int, latencyMs: Double, accuracy: Double) { self.id = id; self.latencyMs = latencyMs; self.accuracy = accuracy }
+}
+
+/// Where a complete or pruned trial lands in the Pareto scatter.
+public struct PlotPoint: Hashable, Sendable {
+    public var latencyMs: Double
+    public var accuracy: Double
+    public var pruned: Bool
+    /// Nil for a failed or running trial, or one without a finite latency and accuracy.
+    public init?(_ row: TrialRow) {
+        guard row.status == .complete || row.status == .pruned, let l = row.latencyMs, let a = row.accuracy,
+              l.isFinite, a.isFinite else { return nil }
+        latencyMs = l; accuracy = a; pruned = row.status == .pruned
+    }
 }
 
 /// Best and median fitness after a number of finished trials.
@@ -227,8 +248,9 @@ public struct Snapshot: Sendable {
     /// Where the strategy changed: (finished trials at the switch, new strategy).
     public var switches: [(trials: Int, strategy: String)] = []
     public var operations: OperationWeights?
-    /// Ids of the Pareto-optimal trials (latency against accuracy), by latency.
-    public var paretoFront: [Int] = []
+    /// The Pareto-optimal trials (latency against accuracy), by latency, with their coordinates
+    /// (the pane draws the front without looking each trial up among the rows).
+    public var paretoFront: [FrontPoint] = []
     public var latencyTarget: Double?
     /// The device whose latency the Pareto pane shows (tabular `--device`); nil: this machine.
     public var device: String?

@@ -54,23 +54,21 @@ public final class StudyFollower: @unchecked Sendable {
 
     /// Reads what changed since the last frame and publishes a snapshot.
     public func refresh() throws {
-        control = try store.control(study: study.id)
-        let (finished, next) = try store.finishedTrials(study: study.id, after: cursor)
-        cursor = next
-        for trial in finished {
+        let changes = try store.changes(study: study.id, finishedAfter: cursor, commandsAfter: commandCursor)
+        control = changes.control
+        cursor = changes.finishCursor
+        for trial in changes.finished {
             if trial.strategy != lastStrategy, trial.origin == nil { history.noteSwitch(to: trial.strategy); lastStrategy = trial.strategy }
             history.append(trial)
         }
-        for trial in finished.suffix(5) {
+        for trial in changes.finished.suffix(5) {
             let accuracy = trial.accuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
             note("trial \(trial.id) \(trial.status.rawValue) \(accuracy) [\(trial.strategy)]")
         }
-        running = try store.runningTrials(study: study.id)
-        if control.lastCommand > commandCursor {
-            for logged in try store.commands(study: study.id, after: commandCursor) {
-                commandCursor = logged.id
-                note("\(Self.describe(logged.command)) (by \(logged.issuer))")
-            }
+        running = changes.running
+        for logged in changes.commands {
+            commandCursor = logged.id
+            note("\(Self.describe(logged.command)) (by \(logged.issuer))")
         }
         if Date().timeIntervalSince(lastWorkerCount) >= 1 {
             lastWorkerCount = Date()
@@ -78,7 +76,7 @@ public final class StudyFollower: @unchecked Sendable {
         }
         if Date().timeIntervalSince(lastStudyList) >= 5 {
             lastStudyList = Date()
-            otherStudies = try store.studySummaries().map(\.name).filter { $0 != study.name }
+            otherStudies = try store.studyNames().filter { $0 != study.name }
         }
         publish()
     }

@@ -3,7 +3,7 @@ import Search
 
 /// The finished trials and what the screen derives from them, kept up to date one trial at a
 /// time so a publish never rebuilds the world: the rows (shared chunks), the fitness history
-/// (per N trials, at most ~512 points), the sorted fitness values for the median, the Pareto
+/// (per N trials, at most ~512 points), the running median of the fitness values, the Pareto
 /// front and the best trial.
 struct StudyHistory {
     private(set) var trials: [Trial] = []
@@ -13,7 +13,7 @@ struct StudyHistory {
     private(set) var frontPoints: [ParetoFront.Point] = []
     private(set) var best: Trial?
     private(set) var switches: [(trials: Int, strategy: String)] = []
-    private var sortedFitness: [Double] = []
+    private var fitnessValues = RunningMedian()
     /// Trials per fitness point; doubles when the history grows past its limit.
     private var pointStride = 1
     private static let pointLimit = 512
@@ -35,8 +35,7 @@ struct StudyHistory {
         trials.append(trial)
         rows.append(Self.row(trial))
         if let f = trial.completedFitness {
-            let at = insertionIndex(f)
-            sortedFitness.insert(f, at: at)
+            fitnessValues.insert(f)
             if best?.completedFitness.map({ f > $0 }) ?? true { best = trial }
             if leaders.count < Self.leaderCount || f > leaders.last!.fitness! {
                 leaders.insert(trial, at: leaders.firstIndex { $0.fitness! < f } ?? leaders.count)
@@ -49,15 +48,8 @@ struct StudyHistory {
         recordFitnessPoint(strategy: trial.strategy)
     }
 
-    private func insertionIndex(_ value: Double) -> Int {
-        var lo = 0, hi = sortedFitness.count
-        while lo < hi { let mid = (lo + hi) / 2; if sortedFitness[mid] < value { lo = mid + 1 } else { hi = mid } }
-        return lo
-    }
-
     private mutating func recordFitnessPoint(strategy: String) {
-        guard trials.count % pointStride == 0, let bestValue = sortedFitness.last else { return }
-        let median = sortedFitness[sortedFitness.count / 2]
+        guard trials.count % pointStride == 0, let bestValue = fitnessValues.maximum, let median = fitnessValues.median else { return }
         fitness.append(FitnessPoint(trials: trials.count, best: bestValue, median: median, strategy: strategy))
         if fitness.count > Self.pointLimit {
             pointStride *= 2

@@ -85,6 +85,12 @@ final class PostgresStoreTests: PostgresServerTestCase {
         XCTAssertEqual(summary.failed, 2)
         XCTAssertEqual(summary.bestTrialID, 1)
         XCTAssertEqual(summary.bestAccuracy, 0.9)
+        XCTAssertEqual(try store.studyNames(), ["alpha"])
+        let frame = try store.changes(study: record.id, finishedAfter: 0, commandsAfter: 1)
+        XCTAssertEqual(frame.control, control)
+        XCTAssertEqual(frame.finished, try store.allFinishedTrials(study: record.id))
+        XCTAssertEqual(frame.running, [])
+        XCTAssertEqual(frame.commands.map(\.command), [.changeBudget(by: 2), .switchStrategy("tpe")])
 
         // view: read-only, nothing written.
         let viewer = try PostgresStudyStore(url: url, create: false, readOnly: true)

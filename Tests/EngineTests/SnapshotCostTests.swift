@@ -30,20 +30,34 @@ final class SnapshotCostTests: XCTestCase {
         XCTAssertTrue(zip(before.full, rows.full).allSatisfy { $0 === $1 }, "full chunks are the same objects")
     }
 
-    func testEveryRowHasItsPlotSampleInOrder() throws {
-        var rows = try history(700).rows
-        rows.append(TrialRow(id: 701, strategy: "tpe", status: .pruned, summary: "x", accuracy: 0.3, latencyMs: nil))
-        var visited: [PlotSample] = []
-        rows.forEachSample { visited.append($0) }
-        XCTAssertEqual(visited.count, 701, "two full chunks and the tail")
-        for i in [0, 255, 256, 511, 512, 699, 700] {
-            XCTAssertEqual(visited[i], PlotSample(rows[i]), "row \(i)")
-            XCTAssertEqual(rows.sample(i), PlotSample(rows[i]), "row \(i)")
+    func testTheScatterHasEachDistinctPointOnceInFirstSeenOrder() throws {
+        // 700 trials on 97 latencies and 5 accuracies (485 distinct points), then one pruned trial
+        // without a latency, one failed, and one pruned at the place of a complete one.
+        var rows = TrialRows()
+        for id in 1...700 {
+            rows.append(TrialRow(id: id, strategy: "tpe", status: .complete, summary: "x",
+                                 accuracy: 0.5 + Double(id % 5) / 10, latencyMs: Double(id % 97) / 10 + 1))
         }
-        XCTAssertEqual(visited[700], PlotSample(rows[700]))
-        XCTAssertEqual(visited[700].status, .pruned)
-        XCTAssertNil(visited[700].latencyMs)
-        XCTAssertEqual(visited[3].latencyMs, Double(4 % 97) / 10 + 1)
+        rows.append(TrialRow(id: 701, strategy: "tpe", status: .pruned, summary: "x", accuracy: 0.3, latencyMs: nil))
+        rows.append(TrialRow(id: 702, strategy: "tpe", status: .failed, summary: "x", accuracy: 0.3, latencyMs: 2))
+        rows.append(TrialRow(id: 703, strategy: "tpe", status: .pruned, summary: "x", accuracy: rows[0].accuracy, latencyMs: rows[0].latencyMs))
+        var expected: [PlotPoint] = [], seen: Set<PlotPoint> = []
+        var plotted = 0
+        for row in rows {
+            guard [.complete, .pruned].contains(row.status), let l = row.latencyMs, let a = row.accuracy else { continue }
+            plotted += 1
+            let point = PlotPoint(row)!
+            XCTAssertEqual(point, PlotPoint(row)); XCTAssertEqual(point.latencyMs, l); XCTAssertEqual(point.accuracy, a)
+            if seen.insert(point).inserted { expected.append(point) }
+        }
+        var visited: [PlotPoint] = []
+        rows.forEachDistinctPoint { visited.append($0) }
+        XCTAssertEqual(visited, expected)
+        XCTAssertEqual(rows.plottedTrials, plotted)
+        XCTAssertEqual(plotted, 701, "the 700 trials and the pruned one in place of trial 1")
+        XCTAssertEqual(visited.count, 486, "485 distinct complete points, a full chunk and a tail, then the pruned one")
+        XCTAssertEqual(visited.last, PlotPoint(rows[702]))
+        XCTAssertEqual(visited.last?.pruned, true, "a pruned trial at a complete one's place is a point of its own")
     }
 
     func testPublishAndTakeCostAtTenThousandTrials() throws {
@@ -58,9 +72,7 @@ final class SnapshotCostTests: XCTestCase {
             let start = DispatchTime.now().uptimeNanoseconds
             history.append(Trial(id: 10_001 + i, genotype: genotypes[i % 500], strategy: "tpe", status: .complete,
                                  accuracy: 0.8, fitness: 0.8, latencyMs: 2))
-            snapshot.trials = history.rows
-            snapshot.fitness = history.fitness
-            snapshot.paretoFront = history.paretoFront
+            history.fill(&snapshot)
             snapshot.finishedTrials = history.count
             store.publish(snapshot)
             let middle = DispatchTime.now().uptimeNanoseconds

@@ -56,7 +56,11 @@ enum Fixture {
         s.switches = [(trials: 6, strategy: "tpe")]
         s.operations = OperationWeights(columns: ops, rows: edges, normal: weights(shift: 0), reduce: weights(shift: 3),
                                         source: "softmax(alpha)")
-        s.paretoFront = [0, 4, min(11, n - 1)]
+        s.paretoFront = [0, 4, min(11, n - 1)].filter { $0 >= 0 && $0 < n }.compactMap { i in
+            let t = s.trials[i]
+            guard let latency = t.latencyMs, let accuracy = t.accuracy else { return nil }
+            return FrontPoint(id: t.id, latencyMs: latency, accuracy: accuracy)
+        }
         s.latencyTarget = 5
         s.best = s.trials[min(11, n - 1)]
         s.log = ["trial 0 complete", "trial \(n - 1) complete: 91.00%"]

@@ -15,6 +15,7 @@ public final class PostgresStudyStore: StudyStore {
     public let url: PostgresURL
     let session: PostgresSession
     private let lock = NSLock()
+    private let genotypes = GenotypeCache()
     /// Trials this store claimed and has not finished, per study (see `sweepOrphans`).
     private var held: [Int64: Set<Int>] = [:]
     /// Workers registered through this store: (study, worker id).
@@ -117,6 +118,10 @@ public final class PostgresStudyStore: StudyStore {
     }
 
     // MARK: studies
+
+    public func studyNames() throws -> [String] {
+        try read { try exec("SELECT name FROM studies ORDER BY id").map { try $0.text("name") } }
+    }
 
     public func studySummaries() throws -> [StudySummary] {
         try read {
@@ -466,7 +471,7 @@ public final class PostgresStudyStore: StudyStore {
             let id = try row.int("id")
             let text = try row.text("genotype_json")
             let genotype: Genotype
-            do { genotype = try Genotype.parse(text) } catch {
+            do { genotype = try genotypes.genotype(text) } catch {
                 throw StoreError.notAStudyStorage("\(location): trial \(id) has an unreadable genotype: \(error)")
             }
             let status = TrialStatus(rawValue: try row.text("status")) ?? .failed

@@ -39,7 +39,7 @@ public enum StudyOpening {
                                          budgetSeconds: settings.budgetSeconds, strategy: settings.strategy.rawValue)
         }
         guard var record = try store.study(named: name) else {
-            throw StoreError.noSuchStudy(name: name, location: store.location, available: try store.studySummaries().map(\.name))
+            throw StoreError.noSuchStudy(name: name, location: store.location, available: try store.studyNames())
         }
         if let budgetOverride, budgetOverride != record.budget {
             var stored = try ExperimentSettings.decode(record.settings)
@@ -56,7 +56,7 @@ public enum StudyOpening {
     public static func resolve(store: StudyStore, name: String?) throws -> StudyRecord {
         if let name {
             if let record = try store.study(named: name) { return record }
-            throw StoreError.noSuchStudy(name: name, location: store.location, available: try store.studySummaries().map(\.name))
+            throw StoreError.noSuchStudy(name: name, location: store.location, available: try store.studyNames())
         }
         let summaries = try store.studySummaries()
         if summaries.count == 1, let only = try store.study(named: summaries[0].name) { return only }

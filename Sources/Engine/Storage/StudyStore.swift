@@ -18,6 +18,8 @@ public protocol StudyStore: AnyObject {
     // MARK: studies
     /// Every study, in creation order, with its trial counts and best.
     func studySummaries() throws -> [StudySummary]
+    /// Every study's name, in creation order (cheap: no trial is read).
+    func studyNames() throws -> [String]
     /// The study called `name`, if there is one.
     func study(named name: String) throws -> StudyRecord?
     /// Creates a study; throws `StoreError.duplicateStudy` when the name is taken.
@@ -73,9 +75,35 @@ public protocol StudyStore: AnyObject {
     func finishedTrials(study: Int64, after sequence: Int64) throws -> (trials: [Trial], cursor: Int64)
     /// The running trials with their progress.
     func runningTrials(study: Int64) throws -> [Trial]
+    /// What a screen that follows the study reads each frame, in one read transaction: the
+    /// control row, the trials finished after `finishedAfter`, the running trials and the
+    /// commands logged after `commandsAfter`.
+    func changes(study: Int64, finishedAfter: Int64, commandsAfter: Int64) throws -> StudyChanges
+}
+
+/// One frame's reading of a followed study (`StudyStore.changes`).
+public struct StudyChanges {
+    public var control: StudyControl
+    /// Trials finished since the cursor given, in finish order, and the new cursor.
+    public var finished: [Trial]
+    public var finishCursor: Int64
+    public var running: [Trial]
+    /// Commands logged since the cursor given, oldest first.
+    public var commands: [LoggedCommand]
 }
 
 extension StudyStore {
+    public func studyNames() throws -> [String] { try studySummaries().map(\.name) }
+
+    /// The calls one after the other; a store whose reads can share a transaction does better.
+    public func changes(study: Int64, finishedAfter: Int64, commandsAfter: Int64) throws -> StudyChanges {
+        let control = try control(study: study)
+        let (finished, cursor) = try finishedTrials(study: study, after: finishedAfter)
+        let commands = control.lastCommand > commandsAfter ? try commands(study: study, after: commandsAfter) : []
+        return StudyChanges(control: control, finished: finished, finishCursor: cursor,
+                            running: try runningTrials(study: study), commands: commands)
+    }
+
     /// Every finished trial of a study, in finish order.
     public func allFinishedTrials(study: Int64) throws -> [Trial] {
         try finishedTrials(study: study, after: 0).trials

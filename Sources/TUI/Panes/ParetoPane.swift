@@ -16,23 +16,9 @@ public struct ParetoPane: Pane {
     public static let bestStyle = Style(fg: .role(.best), attrs: .bold)
     public static let selectedStyle = Style(fg: .role(.selectionText), bg: .role(.selection), attrs: .bold)
 
-    static func point(_ t: TrialRow) -> (x: Double, y: Double)? { point(PlotSample(t)) }
-
-    static func point(_ t: PlotSample) -> (x: Double, y: Double)? {
+    static func point(_ t: TrialRow) -> (x: Double, y: Double)? {
         guard let l = t.latencyMs, let a = t.accuracy, l.isFinite, a.isFinite else { return nil }
         return (x: l, y: a)
-    }
-
-    /// The plot sample of the finished trial with this id (binary search: trials are in id order).
-    static func sample(id: Int, in trials: TrialRows) -> PlotSample? {
-        var lo = 0, hi = trials.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            let v = trials.sample(mid).id
-            if v == id { return trials.sample(mid) }
-            if v < id { lo = mid + 1 } else { hi = mid }
-        }
-        return trial(id: id, in: trials).map(PlotSample.init)
     }
 
     /// The finished trial with this id (trials are kept in id order: binary search).
@@ -48,22 +34,22 @@ public struct ParetoPane: Pane {
         return trials.first { $0.id == id }
     }
 
-    /// The chart: finished trials as scatter (pruned ones faint), the front as a line, the target.
+    /// The chart: finished trials as scatter (pruned ones faint), the front as a line, the target;
+    /// and how many trials the scatter shows.
     public func chart() -> (chart: BrailleChart, points: Int) {
         var complete: [(x: Double, y: Double)] = []
         var pruned: [(x: Double, y: Double)] = []
-        complete.reserveCapacity(snapshot.trials.count)
-        // Every trial, each frame: from the plot samples, without copying a row.
-        snapshot.trials.forEachSample { t in
-            guard let p = Self.point(t) else { return }
-            switch t.status {
-            case .complete: complete.append(p)
-            case .pruned: pruned.append(p)
-            case .failed, .running: return
-            }
+        // Each distinct point once (a repeated one draws the same dot): a tabular study's
+        // scatter costs its table's size per frame, not its number of trials.
+        snapshot.trials.forEachDistinctPoint { p in
+            if p.pruned { pruned.append((p.latencyMs, p.accuracy)) } else { complete.append((p.latencyMs, p.accuracy)) }
         }
-        let front = snapshot.paretoFront.compactMap { Self.sample(id: $0, in: snapshot.trials).flatMap(Self.point) }
-            .sorted { $0.x < $1.x }
+        // Tied trials (a table's cell evaluated again) share a point: the line visits it once.
+        var front: [(x: Double, y: Double)] = []
+        for p in snapshot.paretoFront.sorted(by: { $0.latencyMs < $1.latencyMs }) where p.latencyMs.isFinite && p.accuracy.isFinite {
+            if let last = front.last, last == (p.latencyMs, p.accuracy) { continue }
+            front.append((p.latencyMs, p.accuracy))
+        }
         var series: [BrailleChart.Series] = [
             .init(name: "pruned", points: pruned, kind: .scatter, style: Self.prunedStyle),
             .init(name: "trials", points: complete, kind: .scatter, style: Self.completeStyle),
@@ -76,7 +62,7 @@ public struct ParetoPane: Pane {
         var chart = BrailleChart(series: series, references: refs)
         chart.formatY = { TextLayout.compact($0 * 100) + "%" }
         chart.formatX = { TextLayout.compact($0) + "ms" }
-        return (chart, complete.count + pruned.count)
+        return (chart, snapshot.trials.plottedTrials)
     }
 
     /// "Pareto", or "Pareto (raspi4)" when the latencies are a tabular device's.
