@@ -2,11 +2,13 @@
 # What watching costs: a tabular study with 10,000 finished trials goes on headless (about a
 # thousand trials a second), once alone and once with `nas-tui attach` in tmux following it.
 # Prints the engine's trials per second both ways and the attached process's CPU (% of one core).
-# Usage: bench/attach_cost.sh [nas-tui binary] [seconds per measurement, default 20]
+# Rounds alternate alone and watched; the last line gives the medians over the rounds.
+# Usage: bench/attach_cost.sh [nas-tui binary] [seconds per measurement, default 20] [rounds, default 2]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-.build/release/nas-tui}
 seconds=${2:-20}
+rounds=${3:-2}
 dir=$(mktemp -d)
 table=demo/benchmarks/nb201_cifar10_subset.csv
 ticks=$(getconf CLK_TCK)
@@ -41,9 +43,14 @@ measure() { # $1 study, $2 attach (yes/no) -> "trials_per_second attach_cpu_perc
 study=$dir/cost.db
 "$bin" run --headless --space nb201 --benchmark "$table" --strategy random --budget 10000 --storage "$study" 2>/dev/null
 echo "study with $(finished "$study") finished trials; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
-for round in 1 2; do
+slowdowns=() cpus=()
+for round in $(seq 1 "$rounds"); do
     read -r alone _ < <(measure "$study" no)
     read -r watched cpu < <(measure "$study" yes)
-    echo "round $round: engine alone $alone trials/s, watched $watched trials/s ($(awk -v a="$alone" -v w="$watched" 'BEGIN { printf "%.1f", (1 - w / a) * 100 }') % slower), attach CPU $cpu % of a core"
+    slower=$(awk -v a="$alone" -v w="$watched" 'BEGIN { printf "%.1f", (1 - w / a) * 100 }')
+    slowdowns+=("$slower") cpus+=("$cpu")
+    echo "round $round: engine alone $alone trials/s, watched $watched trials/s ($slower % slower), attach CPU $cpu % of a core; study at $(finished "$study") trials"
 done
+median() { printf "%s\n" "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+echo "median of $rounds rounds: engine $(median "${slowdowns[@]}") % slower watched, attach CPU $(median "${cpus[@]}") % of a core"
 rm -rf "$dir"

@@ -58,7 +58,7 @@ extension StudyHistory {
         s.trials = rows
         s.fitness = fitness
         s.switches = switches
-        s.paretoFront = frontPoints.map { FrontPoint(id: $0.trialID, latencyMs: $0.latencyMs ?? .nan, accuracy: $0.accuracy) }
+        s.paretoFront = front
         s.best = best.map(StudyHistory.row)
     }
 

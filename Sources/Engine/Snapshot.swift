@@ -165,12 +165,16 @@ public struct TrialRows: Sendable, RandomAccessCollection {
     }
 }
 
-/// A trial on the Pareto front and where it is drawn.
+/// A point of the Pareto front: where it is drawn, the first trial there and how many trials
+/// share it (a tabular study evaluates a cell again and again; ties are all on the front).
 public struct FrontPoint: Sendable, Equatable {
     public var id: Int
     public var latencyMs: Double
     public var accuracy: Double
-    public init(id: Int, latencyMs: Double, accuracy: Double) { self.id = id; self.latencyMs = latencyMs; self.accuracy = accuracy }
+    public var trials: Int
+    public init(id: Int, latencyMs: Double, accuracy: Double, trials: Int = 1) {
+        self.id = id; self.latencyMs = latencyMs; self.accuracy = accuracy; self.trials = trials
+    }
 }
 
 /// Where a complete or pruned trial lands in the Pareto scatter.
@@ -248,8 +252,8 @@ public struct Snapshot: Sendable {
     /// Where the strategy changed: (finished trials at the switch, new strategy).
     public var switches: [(trials: Int, strategy: String)] = []
     public var operations: OperationWeights?
-    /// The Pareto-optimal trials (latency against accuracy), by latency, with their coordinates
-    /// (the pane draws the front without looking each trial up among the rows).
+    /// The Pareto front (latency against accuracy) as distinct points, by latency, each with its
+    /// tied trials (the pane draws it without looking trials up among the rows).
     public var paretoFront: [FrontPoint] = []
     public var latencyTarget: Double?
     /// The device whose latency the Pareto pane shows (tabular `--device`); nil: this machine.

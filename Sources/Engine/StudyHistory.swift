@@ -9,8 +9,11 @@ struct StudyHistory {
     private(set) var trials: [Trial] = []
     private(set) var rows = TrialRows()
     private(set) var fitness: [FitnessPoint] = []
-    /// The non-dominated complete trials (`ParetoFront.dominates`), fastest first.
-    private(set) var frontPoints: [ParetoFront.Point] = []
+    /// The non-dominated complete trials (`ParetoFront.dominates`) as distinct points, fastest
+    /// first, each with the ids of the trials there: a tabular study evaluates a front cell again
+    /// and again, and thousands of tied trials made every update walk a list of thousands.
+    private(set) var front: [FrontPoint] = []
+    private var frontIDs: [[Int]] = []
     private(set) var best: Trial?
     private(set) var switches: [(trials: Int, strategy: String)] = []
     private var fitnessValues = RunningMedian()
@@ -25,8 +28,9 @@ struct StudyHistory {
     private(set) var ids: Set<Int> = []
 
     var count: Int { trials.count }
-    /// The ids of `frontPoints`.
-    var paretoFront: [Int] { frontPoints.map(\.trialID) }
+    /// The ids of the front's trials in `ParetoFront`'s order: latency, accuracy (highest
+    /// first), then id.
+    var paretoFront: [Int] { frontIDs.flatMap { $0.sorted() } }
 
     mutating func noteSwitch(to strategy: String) { switches.append((trials.count, strategy)) }
 
@@ -57,15 +61,25 @@ struct StudyHistory {
         }
     }
 
-    /// Keeps the non-dominated set of (latency lower, accuracy higher) in `ParetoFront`'s order:
-    /// latency, then accuracy (highest first), then id.
+    /// Keeps the non-dominated set of (latency lower, accuracy higher) in `ParetoFront`'s
+    /// order: latency, then accuracy (highest first); a trial at a front point joins its ties.
     private mutating func updatePareto(_ point: ParetoFront.Point) {
-        if frontPoints.contains(where: { ParetoFront.dominates($0, point) }) { return }
-        frontPoints.removeAll { ParetoFront.dominates(point, $0) }
-        let at = frontPoints.firstIndex {
-            ($0.latencyMs!, -$0.accuracy, $0.trialID) > (point.latencyMs!, -point.accuracy, point.trialID)
-        } ?? frontPoints.count
-        frontPoints.insert(point, at: at)
+        guard let latency = point.latencyMs else { return }
+        if let tie = front.firstIndex(where: { $0.latencyMs == latency && $0.accuracy == point.accuracy }) {
+            frontIDs[tie].append(point.trialID)
+            front[tie].trials += 1
+            front[tie].id = min(front[tie].id, point.trialID)
+            return
+        }
+        func asPoint(_ f: FrontPoint) -> ParetoFront.Point { .init(trialID: f.id, latencyMs: f.latencyMs, accuracy: f.accuracy) }
+        if front.contains(where: { ParetoFront.dominates(asPoint($0), point) }) { return }
+        for k in front.indices.reversed() where ParetoFront.dominates(point, asPoint(front[k])) {
+            front.remove(at: k)
+            frontIDs.remove(at: k)
+        }
+        let at = front.firstIndex { ($0.latencyMs, -$0.accuracy) > (latency, -point.accuracy) } ?? front.count
+        front.insert(FrontPoint(id: point.trialID, latencyMs: latency, accuracy: point.accuracy, trials: 1), at: at)
+        frontIDs.insert([point.trialID], at: at)
     }
 
     /// The row a finished or running trial shows as.

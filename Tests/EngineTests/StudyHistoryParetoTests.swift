@@ -25,5 +25,15 @@ final class StudyHistoryParetoTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(history.paretoFront.count, 1)
+        // The snapshot's front: each point once, with its tied trials.
+        let points = history.front.map { [$0.latencyMs, $0.accuracy] }
+        XCTAssertEqual(Set(points).count, points.count, "distinct points")
+        XCTAssertEqual(history.front.reduce(0) { $0 + $1.trials }, history.paretoFront.count)
+        XCTAssertLessThan(history.front.count, history.paretoFront.count, "coarse values tie on the front")
+        for point in history.front {
+            let there = trials.filter { $0.status == .complete && $0.latencyMs == point.latencyMs && $0.accuracy == point.accuracy }
+            XCTAssertEqual(point.trials, there.count)
+            XCTAssertEqual(point.id, there.map(\.id).min())
+        }
     }
 }

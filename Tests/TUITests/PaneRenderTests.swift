@@ -255,6 +255,29 @@ final class PaneRenderTests: XCTestCase {
         XCTAssertNil(ParetoPane.trial(id: 99, in: s.trials))
     }
 
+    /// A tabular study evaluates a cell again and again: the repeats are counted, on the front
+    /// too, and the chart is the one without them (each point is drawn once).
+    func testParetoCountsTiedTrialsAndDrawsEachPointOnce() {
+        let s = Fixture.study()
+        var tied = s
+        for id in 13...17 {
+            var again = Fixture.trial(11)
+            again.id = id
+            tied.trials.append(again)
+        }
+        tied.paretoFront = s.paretoFront.map { p in
+            var p = p
+            if p.id == 11 { p.trials = 6 }
+            return p
+        }
+        let (plain, _) = Fixture.render(.pareto, s, width: 70, height: 18)
+        let (repeated, _) = Fixture.render(.pareto, tied, width: 70, height: 18)
+        XCTAssertTrue(repeated.text.contains("16 trials  front 8 (3 points)"), repeated.text)
+        XCTAssertTrue(plain.text.contains("11 trials  front 3  "), plain.text)
+        XCTAssertEqual(Array(repeated.lines().dropFirst(2)), Array(plain.lines().dropFirst(2)), "the same chart")
+        XCTAssertEqual(ParetoPane.frontLabel([FrontPoint(id: 1, latencyMs: 1, accuracy: 0.5, trials: 2)]), "front 2 (1 point)")
+    }
+
     /// A trials-table row as the pane draws it at `width`: the columns of `TrialsPane.columns`.
     static func tableRow(_ cells: String, width: Int) -> String {
         "│" + cells + String(repeating: " ", count: width - 2 - cells.count) + "│"

@@ -44,12 +44,8 @@ public struct ParetoPane: Pane {
         snapshot.trials.forEachDistinctPoint { p in
             if p.pruned { pruned.append((p.latencyMs, p.accuracy)) } else { complete.append((p.latencyMs, p.accuracy)) }
         }
-        // Tied trials (a table's cell evaluated again) share a point: the line visits it once.
-        var front: [(x: Double, y: Double)] = []
-        for p in snapshot.paretoFront.sorted(by: { $0.latencyMs < $1.latencyMs }) where p.latencyMs.isFinite && p.accuracy.isFinite {
-            if let last = front.last, last == (p.latencyMs, p.accuracy) { continue }
-            front.append((p.latencyMs, p.accuracy))
-        }
+        let front = snapshot.paretoFront.filter { $0.latencyMs.isFinite && $0.accuracy.isFinite }
+            .sorted { $0.latencyMs < $1.latencyMs }.map { (x: $0.latencyMs, y: $0.accuracy) }
         var series: [BrailleChart.Series] = [
             .init(name: "pruned", points: pruned, kind: .scatter, style: Self.prunedStyle),
             .init(name: "trials", points: complete, kind: .scatter, style: Self.completeStyle),
@@ -63,6 +59,12 @@ public struct ParetoPane: Pane {
         chart.formatY = { TextLayout.compact($0 * 100) + "%" }
         chart.formatX = { TextLayout.compact($0) + "ms" }
         return (chart, snapshot.trials.plottedTrials)
+    }
+
+    /// "front 12", or "front 2594 (31 points)" when trials tie on the front's points.
+    static func frontLabel(_ front: [FrontPoint]) -> String {
+        let trials = front.reduce(0) { $0 + $1.trials }
+        return trials == front.count ? "front \(trials)" : "front \(trials) (\(front.count) point\(front.count == 1 ? "" : "s"))"
     }
 
     /// "Pareto", or "Pareto (raspi4)" when the latencies are a tabular device's.
@@ -92,7 +94,7 @@ public struct ParetoPane: Pane {
         var body = inner
         if inner.height >= 4 {
             var pieces: [(String, Style)] = [("\(count) trials", .role(.dim)),
-                                             ("front \(snapshot.paretoFront.count)", Self.frontStyle)]
+                                             (Self.frontLabel(snapshot.paretoFront), Self.frontStyle)]
             if let (b, p) = best {
                 pieces.append(("\(g.argmaxMarker) best #\(b.id) \(Format.percent(p.y))% \(Format.ms(p.x))ms", Self.bestStyle))
             }
