@@ -4,7 +4,8 @@ import Search
 import Tensor
 
 /// One worker of a study: asks the active strategy for work, claims it in the study's storage,
-/// trains or looks it up, and stores every finished trial before anything else happens. It
+/// trains or looks it up, and stores every finished trial with the next claim (one transaction),
+/// or before it pauses, switches or ends. It
 /// publishes snapshots to its `StateStore` and follows the study's steering state (running,
 /// paused, budget, strategy) and command log, polled from the storage at batch boundaries, so
 /// any process can steer it. Several engines (processes, hosts) may work on one study.
@@ -57,12 +58,18 @@ public final class Engine: @unchecked Sendable {
     var lastStudyList = Date.distantPast
     var finished = false
     var waitsForDarts = false
+    /// A finished trial the strategy knows, to be written with the next claim (`runNextTrial`).
+    var unstoredFinish: Trial?
+    /// How long the last proposal took: a slow one does not hold a finished trial back.
+    var lastProposalSeconds = 0.0
 
     /// Seconds after which a silent worker counts as lost.
     public static let heartbeatGraceSeconds = 30.0
     static let pollInterval = 0.1
     static let heartbeatInterval = 1.0
     static let syncInterval = 0.25
+    /// A proposal at least this slow (seconds) lets the finished trial be written before it.
+    static let joinedWriteProposalSeconds = 0.02
 
     /// Prepares a worker for `study` in `store` (its settings as stored). `seedSalt` separates the
     /// proposals of several workers (0 for the process that created the study). Bad settings,
@@ -93,9 +100,11 @@ public final class Engine: @unchecked Sendable {
         if let table = evaluator as? TabularEvaluator {
             table.observesCheapFidelity = pruner != nil && table.objective.fidelityLevels.count > 1
         }
-        generator = SeededGenerator(seed: settings.seed ^ seedSalt)
         control = try store.control(study: study.id)
         let stored = try store.finishedTrials(study: study.id, after: 0)
+        // A resumed study draws a stream of its own: the first run's would propose its first
+        // architectures again, and a space sample retries only a few times.
+        generator = SeededGenerator(seed: (settings.seed ^ seedSalt) &+ UInt64(stored.trials.count) &* 0xD1B5_4A32_D192_ED03)
         for trial in stored.trials { history.append(trial) }
         historyCursor = stored.cursor
         // (A placeholder first: every stored property must be set before a method is called.)
@@ -128,6 +137,7 @@ public final class Engine: @unchecked Sendable {
     public func run() throws -> RunOutcome {
         defer {
             running = nil
+            try? storeFinished()
             try? store.unregister(worker: worker.id, study: study.id)
         }
         prepareLatencyModel()
@@ -143,8 +153,9 @@ public final class Engine: @unchecked Sendable {
         while !stopRequested {
             try poll()
             if stopRequested { break }
-            if control.state == .paused { try waitWhilePaused(); continue }
+            if control.state == .paused { try storeFinished(); try waitWhilePaused(); continue }
             if control.budgetMet {
+                try storeFinished()
                 if !announced {
                     announced = true
                     if control.state != .finished { try store.setState(.finished, study: study.id); control.state = .finished }
@@ -160,15 +171,17 @@ public final class Engine: @unchecked Sendable {
             }
             if announced { announced = false; finished = false; note("budget raised to \(control.budget): continuing") }
             if control.strategy == DartsSearch.strategyName && !runsDarts {
+                try storeFinished()
                 if !waitsForDarts { note("the study runs DARTS, whose supernet lives in another process: waiting") }
                 waitsForDarts = true
                 idle()
                 continue
             }
             waitsForDarts = false
-            if control.strategy != strategy.name { switchStrategy(to: control.strategy) }
+            if control.strategy != strategy.name { try storeFinished(); switchStrategy(to: control.strategy) }
             try runNextTrial()
         }
+        try storeFinished()
         let outcome: RunOutcome = control.budgetMet ? .budgetMet : .stopped
         if outcome == .stopped { note("stopped after \(control.countedFinished) of \(control.budget) trials") }
         finished = true

@@ -8,7 +8,11 @@ import Tensor
 /// store it, tell the strategy. Sampled and DARTS trials differ only in how they are evaluated.
 extension Engine {
     /// Proposes, claims and evaluates the next trial; waits when others hold the last of the budget.
+    /// The trial finished before is written in the same transaction as the claim, unless the
+    /// last proposal was slow (it is then written first, so it does not wait for the proposal).
     func runNextTrial() throws {
+        if lastProposalSeconds >= Self.joinedWriteProposalSeconds { try storeFinished() }
+        let asked = Date()
         let proposal: TrialProposal
         /// The fidelity a multi-fidelity strategy asked for (nil: full).
         var fidelity: Int?
@@ -23,6 +27,7 @@ extension Engine {
                     proposal = TrialProposal(genotype: try sampler.ask(using: &generator), strategy: sampler.name)
                 }
             } catch {
+                try storeFinished()
                 note("\(sampler.name) could not propose: \(error); switching to random")
                 try store.send(.switchStrategy("random"), study: study.id, issuer: worker.id)
                 try poll(force: true)
@@ -31,7 +36,19 @@ extension Engine {
         case .darts(let search):
             proposal = TrialProposal(genotype: .darts((try? search.derivedGenotype()) ?? .dartsV2), strategy: DartsSearch.strategyName)
         }
-        switch try store.claim(study: study.id, worker: worker.id, proposal: proposal) {
+        lastProposalSeconds = Date().timeIntervalSince(asked)
+        let claim: ClaimResult
+        if let finished = unstoredFinish {
+            unstoredFinish = nil
+            do { claim = try store.finish(finished, study: study.id, thenClaimFor: worker.id, proposal: proposal) } catch StoreError.trialTaken {
+                dropTaken(finished)
+                return
+            }
+            stored(finished)
+        } else {
+            claim = try store.claim(study: study.id, worker: worker.id, proposal: proposal)
+        }
+        switch claim {
         case .budgetTaken(let othersRunning):
             // Others still evaluate the last trials of the budget (or a retry waits for them).
             if othersRunning > 0 { idle() }
@@ -110,14 +127,35 @@ extension Engine {
         try store(trial)
     }
 
-    /// Stores a finished trial (one transaction), then tells the strategy, updates the history and publishes.
+    /// Tells the strategy about a finished trial, which then waits in `unstoredFinish` to be
+    /// written with the next claim (`runNextTrial`) or on its own (`storeFinished`, when the
+    /// engine does not claim next); it enters the history once written.
     private func store(_ trial: Trial) throws {
-        do { try store.finish(trial, study: study.id) } catch StoreError.trialTaken {
-            note("trial \(trial.id) was given up by the study while it ran here (no heartbeat in time); its result is dropped")
+        if case .sampler(let sampler) = strategy { sampler.tell(trial) }
+        unstoredFinish = trial
+    }
+
+    /// Writes the finished trial that waits for a claim, if any (one transaction): before a pause,
+    /// a strategy switch, the budget's end or the run's.
+    func storeFinished() throws {
+        guard let finished = unstoredFinish else { return }
+        unstoredFinish = nil
+        do { try store.finish(finished, study: study.id) } catch StoreError.trialTaken {
+            dropTaken(finished)
             return
         }
+        stored(finished)
+    }
+
+    /// A finished trial the study refused: the strategy keeps what it learned (the measurement
+    /// is real), but the trial is neither in the storage nor in the history.
+    private func dropTaken(_ trial: Trial) {
+        note("trial \(trial.id) was given up by the study while it ran here (no heartbeat in time); its result is dropped")
+    }
+
+    /// A finished trial is written: into the history, the counters, the events and the screen.
+    private func stored(_ trial: Trial) {
         history.append(trial)
-        if case .sampler(let sampler) = strategy { sampler.tell(trial) }
         let accuracy = trial.accuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
         note("trial \(trial.id) \(trial.status.rawValue) \(accuracy) [\(trial.strategy)]\(trial.note.map { trial.status == .complete ? "" : ": \($0)" } ?? "")")
         control.countedFinished += 1

@@ -93,8 +93,11 @@ public struct SearchDomain: Sendable {
     /// retries a few times.
     public func sample(using generator: inout SeededGenerator, avoiding: Set<Genotype> = []) -> Genotype {
         if let candidates {
-            if avoiding.count < candidates.count / 2 {
-                for _ in 0..<16 {
+            // Rejection first: as uniform over the unseen as the filter below, without walking
+            // every candidate (a 15,625-cell table two-thirds seen cost a millisecond a trial).
+            // With up to 15/16 of them seen, all 64 draws miss less than 2 % of the time.
+            if avoiding.count < candidates.count - candidates.count / 16 {
+                for _ in 0..<64 {
                     let pick = candidates[generator.nextInt(candidates.count)]
                     if !avoiding.contains(pick) { return pick }
                 }

@@ -118,10 +118,17 @@ final class PostgresStoreTests: PostgresServerTestCase {
                     let store = try PostgresStudyStore(url: url, create: false)
                     let worker = WorkerInfo(id: "w\(t)", host: "test", pid: Int32(t))
                     _ = try store.register(worker, study: record.id)
-                    while case .trial(var trial) = try store.claim(study: record.id, worker: worker.id,
-                                                                    proposal: TrialProposal(genotype: genotype, strategy: "random")) {
+                    // Half the connections finish and claim in one call (finish_and_claim), as engines do.
+                    let proposal = TrialProposal(genotype: genotype, strategy: "random")
+                    var claim = try store.claim(study: record.id, worker: worker.id, proposal: proposal)
+                    while case .trial(var trial) = claim {
                         trial.status = .complete; trial.accuracy = Double(trial.id)
-                        try store.finish(trial, study: record.id)
+                        if t % 2 == 0 {
+                            claim = try store.finish(trial, study: record.id, thenClaimFor: worker.id, proposal: proposal)
+                        } else {
+                            try store.finish(trial, study: record.id)
+                            claim = try store.claim(study: record.id, worker: worker.id, proposal: proposal)
+                        }
                         lock.lock(); results.ids.append(trial.id); lock.unlock()
                     }
                 } catch {
@@ -186,18 +193,43 @@ final class PostgresStoreTests: PostgresServerTestCase {
         XCTAssertTrue(foreign.contains("the schema nas_tui is not nas-tui's (application 'other')"), foreign)
     }
 
-    func testEnginesOnTwoConnectionsShareTheBudgetAndTPETreatsRunningTrialsAsLiars() throws {
+    func testTheJoinedFinishAndClaimAsSQLiteDoes() throws {
         let (url, _) = try freshDatabase()
+        try FinishThenClaimCheck.run(try PostgresStudyStore(url: url, create: true))
+    }
+
+    /// Two engines share the budget; each writes a finished trial with its next claim (one
+    /// `finish_and_claim` call, one commit), the last ones on their own.
+    func testEnginesOnTwoConnectionsShareTheBudgetAndTPETreatsRunningTrialsAsLiars() throws {
+        let (url, server) = try freshDatabase()
+        let database = PostgresTestServer.database(of: url)
+        XCTAssertEqual(server.psql("ALTER DATABASE \(database) SET track_functions = 'all'", database: database), "")
         let store = try PostgresStudyStore(url: url, create: true)
         let settings = EngineTestSupport.tabularSettings(budget: 120, strategy: .tpe)
         let record = try StudyOpening.prepareRun(store: store, name: "pair", settings: settings, resume: false)
-        let engines = try (0..<2).map { i in
-            try Engine(study: record, store: try PostgresStudyStore(url: url, create: false), state: StateStore(),
-                       worker: WorkerInfo(id: "pair:\(i)", host: ProcessInfo.processInfo.hostName, pid: ProcessInfo.processInfo.processIdentifier),
-                       seedSalt: UInt64(i))
+        do {
+            let engines = try (0..<2).map { i in
+                try Engine(study: record, store: try PostgresStudyStore(url: url, create: false), state: StateStore(),
+                           worker: WorkerInfo(id: "pair:\(i)", host: ProcessInfo.processInfo.hostName, pid: ProcessInfo.processInfo.processIdentifier),
+                           seedSalt: UInt64(i))
+            }
+            let handles = engines.map { $0.start() }
+            for handle in handles { XCTAssertEqual(try handle.wait().get(), .budgetMet) }
         }
-        let handles = engines.map { $0.start() }
-        for handle in handles { XCTAssertEqual(try handle.wait().get(), .budgetMet) }
+        // The engines' connections are closed: their backends report their function calls.
+        var calls = ""
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 20) {
+            calls = server.psql("SELECT funcname, calls FROM pg_stat_user_functions WHERE schemaname = 'nas_tui' AND funcname IN ('claim', 'finish', 'finish_and_claim') ORDER BY funcname", database: database)
+            return calls.contains("finish_and_claim")
+                && Int(calls.split(separator: "\n").first { $0.hasPrefix("finish|") }?.split(separator: "|").last ?? "") == 120
+        }, calls)
+        let counts = Dictionary(uniqueKeysWithValues: calls.split(separator: "\n").map { row in
+            (String(row.split(separator: "|")[0]), Int(row.split(separator: "|")[1]) ?? -1)
+        })
+        let joined = try XCTUnwrap(counts["finish_and_claim"], calls)
+        XCTAssertEqual(counts["finish"], 120, "every trial finished once (\(calls))")
+        XCTAssertGreaterThanOrEqual(joined, 110, "all but each engine's last few trials are written with the next claim (\(calls))")
+        XCTAssertLessThanOrEqual(joined, 120, calls)
         let trials = try store.allFinishedTrials(study: record.id)
         XCTAssertEqual(trials.count, 120)
         XCTAssertEqual(Set(trials.map(\.id)), Set(1...120))
@@ -257,7 +289,8 @@ final class PostgresStoreTests: PostgresServerTestCase {
     /// on PostgreSQL as on SQLite.
     func testAMultiFidelityStudyStoresTheSameFidelityCostAndSpentSecondsAsSQLite() throws {
         let (url, _) = try freshDatabase()
-        XCTAssertEqual(PostgresSchema.version, SQLiteSchema.version, "both storages are one schema")
+        XCTAssertEqual(PostgresSchema.migrations.map(\.version).filter { $0 <= SQLiteSchema.version }, [2, 3],
+                       "the server has SQLite's table versions (v1 never existed there)")
         var hyperband = EngineMultiFidelityTests.settings(strategy: .hyperband, budget: ExperimentSettings.unlimitedTrials)
         hyperband.hyperbandEta = 4
         hyperband.budgetSeconds = 30_000
@@ -297,9 +330,10 @@ final class PostgresStoreTests: PostgresServerTestCase {
         }
     }
 
-    /// A database a v2 nas-tui wrote (v2's statements as they were) migrates to v3 on opening,
-    /// keeping its studies, trials and epochs; a v3 finish then writes fidelity and cost.
-    func testAVersion2DatabaseMigratesToVersion3KeepingItsTrials() throws {
+    /// A database a v2 nas-tui wrote (v2's statements as they were) migrates to the latest
+    /// version on opening, keeping its studies, trials and epochs; a v3 finish then writes
+    /// fidelity and cost.
+    func testAVersion2DatabaseMigratesToTheLatestVersionKeepingItsTrials() throws {
         let (url, server) = try freshDatabase()
         let database = PostgresTestServer.database(of: url)
         let v2 = try XCTUnwrap(PostgresSchema.migrations.first { $0.version == 2 })
@@ -327,8 +361,8 @@ final class PostgresStoreTests: PostgresServerTestCase {
         }
 
         let store = try PostgresStudyStore(url: url, create: false)
-        XCTAssertEqual(server.psql("SELECT value FROM nas_tui.meta WHERE key = 'schema_version'", database: database), "3\n")
-        XCTAssertEqual(server.psql("SELECT version FROM nas_tui.migrations ORDER BY version", database: database), "2\n3\n")
+        XCTAssertEqual(server.psql("SELECT value FROM nas_tui.meta WHERE key = 'schema_version'", database: database), "4\n")
+        XCTAssertEqual(server.psql("SELECT version FROM nas_tui.migrations ORDER BY version", database: database), "2\n3\n4\n")
         let study = try XCTUnwrap(try store.study(named: "old"))
         let kept = try store.allFinishedTrials(study: study.id)
         XCTAssertEqual(kept.map(\.id), [1])

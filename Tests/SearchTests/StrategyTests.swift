@@ -154,6 +154,20 @@ final class StrategyTests: XCTestCase {
         XCTAssertEqual(domain.nearest(to: .nb201(outside), using: &generator), .nb201(near))
     }
 
+    /// Sampling a candidate set seven-eighths seen (rejection draws, then the filter as a last
+    /// resort) returns only unseen candidates, each about equally often.
+    func testSamplingAMostlySeenCandidateSetIsUniformOverTheUnseen() throws {
+        let candidates = try (0..<160).map { Genotype.nb201(try NB201Architecture(index: $0 * 97)) }
+        let domain = try SearchDomain(candidates: candidates)
+        let seen = Set(candidates.prefix(140))
+        var generator = SeededGenerator(seed: 3)
+        var counts: [Genotype: Int] = [:]
+        for _ in 0..<4000 { counts[domain.sample(using: &generator, avoiding: seen), default: 0] += 1 }
+        XCTAssertEqual(Set(counts.keys), Set(candidates.suffix(20)), "every unseen candidate, and only those")
+        for (genotype, count) in counts { XCTAssertTrue((130...270).contains(count), "\(genotype.summary): \(count) of 4000, expected about 200") }
+        XCTAssertEqual(domain.sample(using: &generator, avoiding: Set(candidates)).spaceName, "nb201", "all seen: any candidate")
+    }
+
     func testCandidateSetsAreCheckedAndDeduplicated() throws {
         XCTAssertThrowsError(try SearchDomain(candidates: []))
         XCTAssertThrowsError(try SearchDomain(candidates: [.nb201(try NB201Architecture(index: 1)), .darts(.dartsV1)])) { error in

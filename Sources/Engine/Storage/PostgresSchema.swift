@@ -3,8 +3,8 @@ import Foundation
 /// The PostgreSQL schema of a study storage: SQLite's tables (`SQLiteSchema`) expressed for
 /// PostgreSQL in a schema of their own (`nas_tui`, beside whatever else the database holds),
 /// with the versions applied recorded in `nas_tui.migrations`. Every table, function and
-/// migration is here, in order: a new storage version appends one `Migration` (and bumps
-/// `SQLiteSchema.version` alongside, so both storages stay the same schema).
+/// migration is here, in order: a new storage version appends one `Migration`; one that changes
+/// the tables bumps `SQLiteSchema.version` alongside, so both storages keep the same tables.
 ///
 /// The hot paths (claim, finish, curves, fail) are functions, so each is one round trip and
 /// one transaction on the server: `claim` locks the study row (`FOR UPDATE`), which orders the
@@ -15,6 +15,10 @@ import Foundation
 /// - v3: SQLite's v3 (multi-fidelity tables): `finish` writes a trial's `fidelity` and
 ///   `cost_seconds` and adds the cost to the study's `spent_seconds`; `trial_epochs.train_loss`
 ///   and `train_accuracy` are nullable (NaN is written as NULL, read back as NaN).
+/// - v4 (functions only; SQLite's tables are the same, its version stays 3): `finish_and_claim`
+///   stores a finished trial and claims the next in one call and one commit (`StudyStore.finish
+///   (_:study:thenClaimFor:proposal:)`), and `finish` skips the curve tables when a trial has
+///   no curves (a looked-up trial).
 enum PostgresSchema {
     static let name = "nas_tui"
 
@@ -302,6 +306,72 @@ enum PostgresSchema {
             END $$
             """,
             "UPDATE meta SET value = '3' WHERE key = 'schema_version'",
+        ]),
+        Migration(version: 4, name: "finish and claim in one call; no curve writes for trials without curves", statements: [
+            // v3's finish, but write_curves only when there is something to write (or to replace:
+            // epochs only grow, so a trial without curves now had none recorded).
+            """
+            CREATE OR REPLACE FUNCTION finish(p_study BIGINT, p_id BIGINT, p_worker TEXT, p_genotype TEXT, p_summary TEXT, p_space TEXT,
+                p_strategy TEXT, p_status TEXT, p_accuracy FLOAT8, p_fitness FLOAT8, p_latency FLOAT8, p_params BIGINT,
+                p_flops BIGINT, p_note TEXT, p_seconds FLOAT8, p_fidelity BIGINT, p_cost FLOAT8,
+                e_epoch BIGINT[], e_train_loss FLOAT8[], e_train_accuracy FLOAT8[], e_validation_loss FLOAT8[],
+                e_validation_accuracy FLOAT8[], e_learning_rate FLOAT8[], e_seconds FLOAT8[], s_epoch FLOAT8[], s_loss FLOAT8[])
+            RETURNS INTEGER LANGUAGE plpgsql AS $$
+            DECLARE
+                v_now DOUBLE PRECISION := clock();
+                v_seq BIGINT;
+                v_counts INTEGER;
+            BEGIN
+                UPDATE studies SET finish_seq = finish_seq + 1, updated_at = v_now WHERE id = p_study RETURNING finish_seq INTO v_seq;
+                IF NOT FOUND THEN RAISE EXCEPTION 'study % is gone from the storage', p_study; END IF;
+                UPDATE trials SET genotype_json = p_genotype, summary = p_summary, space = p_space, strategy = p_strategy,
+                    status = p_status, accuracy = p_accuracy, fitness = p_fitness, latency_ms = p_latency, params = p_params,
+                    flops = p_flops, note = p_note, seconds = p_seconds, fidelity = p_fidelity, cost_seconds = p_cost,
+                    finish_seq = v_seq, finished_at = v_now
+                WHERE study_id = p_study AND id = p_id AND status = 'running' RETURNING counts INTO v_counts;
+                IF NOT FOUND THEN
+                    UPDATE studies SET finish_seq = finish_seq - 1 WHERE id = p_study;
+                    IF EXISTS (SELECT 1 FROM trials WHERE study_id = p_study AND id = p_id AND worker = p_worker
+                               AND status = p_status AND counts = 1 AND accuracy IS NOT DISTINCT FROM p_accuracy) THEN
+                        RETURN 0;
+                    END IF;
+                    RETURN -1;
+                END IF;
+                IF cardinality(e_epoch) > 0 OR cardinality(s_epoch) > 0 THEN
+                    PERFORM write_curves(p_study, p_id, e_epoch, e_train_loss, e_train_accuracy, e_validation_loss,
+                        e_validation_accuracy, e_learning_rate, e_seconds, s_epoch, s_loss);
+                END IF;
+                IF v_counts = 1 THEN
+                    UPDATE studies SET counted_finished = counted_finished + 1, spent_seconds = spent_seconds + COALESCE(p_cost, 0)
+                    WHERE id = p_study;
+                END IF;
+                RETURN 1;
+            END $$
+            """,
+            // finish, then (when the finish was stored: 1, or 0 for a retried call whose first
+            // commit went through) claim, in one transaction; kind 'taken' and no claim when the
+            // trial was no longer running here.
+            """
+            CREATE FUNCTION finish_and_claim(p_study BIGINT, p_id BIGINT, p_worker TEXT, p_genotype TEXT, p_summary TEXT, p_space TEXT,
+                p_strategy TEXT, p_status TEXT, p_accuracy FLOAT8, p_fitness FLOAT8, p_latency FLOAT8, p_params BIGINT,
+                p_flops BIGINT, p_note TEXT, p_seconds FLOAT8, p_fidelity BIGINT, p_cost FLOAT8,
+                e_epoch BIGINT[], e_train_loss FLOAT8[], e_train_accuracy FLOAT8[], e_validation_loss FLOAT8[],
+                e_validation_accuracy FLOAT8[], e_learning_rate FLOAT8[], e_seconds FLOAT8[], s_epoch FLOAT8[], s_loss FLOAT8[],
+                c_genotype TEXT, c_summary TEXT, c_space TEXT, c_strategy TEXT)
+            RETURNS TABLE (o_kind TEXT, o_id INTEGER, o_queued BOOLEAN, o_genotype TEXT, o_strategy TEXT, o_origin TEXT,
+                           o_retry_of INTEGER, o_others INTEGER)
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF finish(p_study, p_id, p_worker, p_genotype, p_summary, p_space, p_strategy, p_status, p_accuracy, p_fitness,
+                        p_latency, p_params, p_flops, p_note, p_seconds, p_fidelity, p_cost, e_epoch, e_train_loss,
+                        e_train_accuracy, e_validation_loss, e_validation_accuracy, e_learning_rate, e_seconds, s_epoch, s_loss) < 0 THEN
+                    RETURN QUERY SELECT 'taken'::TEXT, NULL::INTEGER, FALSE, NULL::TEXT, NULL::TEXT, NULL::TEXT, NULL::INTEGER, 0;
+                    RETURN;
+                END IF;
+                RETURN QUERY SELECT * FROM claim(p_study, p_worker, c_genotype, c_summary, c_space, c_strategy);
+            END $$
+            """,
+            "UPDATE meta SET value = '4' WHERE key = 'schema_version'",
         ]),
     ]
 }

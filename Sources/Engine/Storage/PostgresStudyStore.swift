@@ -309,12 +309,36 @@ public final class PostgresStudyStore: StudyStore {
     // MARK: trials
 
     public func claim(study: Int64, worker: String, proposal: TrialProposal) throws -> ClaimResult {
+        let row = try writeOne {
+            try exec("SELECT * FROM claim($1, $2, $3, $4, $5, $6)", [.int(Int(study)), .text(worker)] + Self.proposalBinds(proposal)).first
+        }
+        return try claimed(row, study: study, worker: worker, proposal: proposal)
+    }
+
+    /// One call of `finish_and_claim`: one round trip and one commit for both.
+    public func finish(_ trial: Trial, study: Int64, thenClaimFor worker: String, proposal: TrialProposal) throws -> ClaimResult {
+        let row = try writeOne {
+            try exec("""
+                SELECT * FROM finish_and_claim($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                    $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)
+                """, Self.finishBinds(trial, study: study) + Self.proposalBinds(proposal)).first
+        }
+        lock.lock(); held[study]?.remove(trial.id); lock.unlock()
+        if try row?.text("o_kind") == "taken" { throw StoreError.trialTaken(id: trial.id, location: location) }
+        return try claimed(row, study: study, worker: worker, proposal: proposal)
+    }
+
+    /// `claim`'s arguments for the proposed architecture: its JSON, summary, space and strategy.
+    private static func proposalBinds(_ proposal: TrialProposal) -> [PostgresBind] {
         let genotype = proposal.genotype
-        guard let row = try writeOne({
-            try exec("SELECT * FROM claim($1, $2, $3, $4, $5, $6)", [
-                .int(Int(study)), .text(worker), .text(genotype.jsonString), .text(genotype.summary), .text(genotype.spaceName),
-                .text(proposal.strategy)]).first
-        }) else { throw StoreError.io("\(location): claim returned nothing") }
+        return [.text(genotype.jsonString), .text(genotype.summary), .text(genotype.spaceName), .text(proposal.strategy)]
+    }
+
+    /// The trial (or the budget's end) a `claim` row names; a queued architecture's genotype is
+    /// written back parsed.
+    private func claimed(_ row: PostgresRandomAccessRow?, study: Int64, worker: String, proposal: TrialProposal) throws -> ClaimResult {
+        guard let row else { throw StoreError.io("\(location): claim returned nothing") }
+        let genotype = proposal.genotype
         do {
             guard try row.text("o_kind") == "trial" else { return .budgetTaken(othersRunning: try row.int("o_others")) }
             let id = try row.int("o_id")
@@ -360,17 +384,21 @@ public final class PostgresStudyStore: StudyStore {
         }
     }
 
-    public func finish(_ trial: Trial, study: Int64) throws {
+    /// `finish`'s arguments: the trial's row, then its curves.
+    private static func finishBinds(_ trial: Trial, study: Int64) -> [PostgresBind] {
         let g = trial.genotype
+        return [.int(Int(study)), .int(trial.id), .text(trial.worker ?? ""), .text(g.jsonString), .text(g.summary), .text(g.spaceName),
+                .text(trial.strategy), .text(trial.status.rawValue), .double(trial.accuracy), .double(trial.fitness),
+                .double(trial.latencyMs), .int(trial.parameters), .int(trial.flops), .text(trial.note), .double(trial.seconds),
+                .int(trial.fidelity), .double(trial.costSeconds)] + curveBinds(trial)
+    }
+
+    public func finish(_ trial: Trial, study: Int64) throws {
         let outcome = try writeOne {
             try exec("""
                 SELECT finish($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
                     $18, $19, $20, $21, $22, $23, $24, $25, $26) AS outcome
-                """, [.int(Int(study)), .int(trial.id), .text(trial.worker ?? ""), .text(g.jsonString), .text(g.summary), .text(g.spaceName),
-                      .text(trial.strategy), .text(trial.status.rawValue), .double(trial.accuracy), .double(trial.fitness),
-                      .double(trial.latencyMs), .int(trial.parameters), .int(trial.flops), .text(trial.note), .double(trial.seconds),
-                      .int(trial.fidelity), .double(trial.costSeconds)]
-                    + Self.curveBinds(trial)).first?.int("outcome") ?? -1
+                """, Self.finishBinds(trial, study: study)).first?.int("outcome") ?? -1
         }
         lock.lock(); held[study]?.remove(trial.id); lock.unlock()
         if outcome < 0 { throw StoreError.trialTaken(id: trial.id, location: location) }

@@ -363,43 +363,53 @@ public final class SQLiteStudyStore: StudyStore {
     // MARK: trials
 
     public func claim(study: Int64, worker: String, proposal: TrialProposal) throws -> ClaimResult {
+        try write { db in try claim(db, study: study, worker: worker, proposal: proposal) }
+    }
+
+    /// One write transaction: the finish, then the claim (a refused finish rolls both back).
+    public func finish(_ trial: Trial, study: Int64, thenClaimFor worker: String, proposal: TrialProposal) throws -> ClaimResult {
         try write { db in
-            guard let budget = try db.row("""
-                SELECT next_trial, budget, budget_seconds, counted, spent_seconds FROM studies WHERE id = ?
-                """, [study]) else { throw StoreError.io("study \(study) is gone from the storage") }
-            let counted: Int = budget["counted"], limit: Int = budget["budget"], spent: Double = budget["spent_seconds"]
-            let seconds: Double? = budget["budget_seconds"]
-            guard counted < limit && (seconds.map { spent < $0 } ?? true) else {
-                let running = try db.value(Int.self, """
-                    SELECT COUNT(*) FROM trials WHERE study_id = ? AND status = 'running' AND COALESCE(worker, '') != ?
-                    """, [study, worker]) ?? 0
-                return .budgetTaken(othersRunning: running)
-            }
-            let id: Int = budget["next_trial"]
-            var trial = Trial(id: id, genotype: proposal.genotype, strategy: proposal.strategy, worker: worker)
-            var attempt = 1
-            if let queued = try db.row("""
-                SELECT id, genotype_json, origin, retry_of, attempt FROM queue WHERE study_id = ? AND trial_id IS NULL ORDER BY id LIMIT 1
-                """, [study]) {
-                attempt = queued["attempt"]
-                let json: String = queued["genotype_json"]
-                if let genotype = try? Genotype.parse(json) {
-                    trial.genotype = genotype
-                    trial.origin = TrialOrigin(rawValue: queued["origin"]) ?? .user
-                    trial.retryOf = queued["retry_of"]
-                    trial.strategy = trial.origin == .user ? "user" : proposal.strategy
-                }
-                try db.run("UPDATE queue SET trial_id = ? WHERE id = ?", [id, queued["id"] as Int64])
-            }
-            let now = Self.now()
-            try db.run("""
-                INSERT INTO trials (study_id, id, genotype_json, summary, space, strategy, status, origin, retry_of, attempt, worker,
-                    started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)
-                """, [study, id, trial.genotype.jsonString, trial.genotype.summary, trial.genotype.spaceName, trial.strategy,
-                      trial.origin?.rawValue, trial.retryOf, attempt, worker, now])
-            try db.run("UPDATE studies SET next_trial = ?, counted = counted + 1, updated_at = ? WHERE id = ?", [id + 1, now, study])
-            return .trial(trial)
+            try finish(db, trial, study: study)
+            return try claim(db, study: study, worker: worker, proposal: proposal)
         }
+    }
+
+    private func claim(_ db: Database, study: Int64, worker: String, proposal: TrialProposal) throws -> ClaimResult {
+        guard let budget = try db.row("""
+            SELECT next_trial, budget, budget_seconds, counted, spent_seconds FROM studies WHERE id = ?
+            """, [study]) else { throw StoreError.io("study \(study) is gone from the storage") }
+        let counted: Int = budget["counted"], limit: Int = budget["budget"], spent: Double = budget["spent_seconds"]
+        let seconds: Double? = budget["budget_seconds"]
+        guard counted < limit && (seconds.map { spent < $0 } ?? true) else {
+            let running = try db.value(Int.self, """
+                SELECT COUNT(*) FROM trials WHERE study_id = ? AND status = 'running' AND COALESCE(worker, '') != ?
+                """, [study, worker]) ?? 0
+            return .budgetTaken(othersRunning: running)
+        }
+        let id: Int = budget["next_trial"]
+        var trial = Trial(id: id, genotype: proposal.genotype, strategy: proposal.strategy, worker: worker)
+        var attempt = 1
+        if let queued = try db.row("""
+            SELECT id, genotype_json, origin, retry_of, attempt FROM queue WHERE study_id = ? AND trial_id IS NULL ORDER BY id LIMIT 1
+            """, [study]) {
+            attempt = queued["attempt"]
+            let json: String = queued["genotype_json"]
+            if let genotype = try? Genotype.parse(json) {
+                trial.genotype = genotype
+                trial.origin = TrialOrigin(rawValue: queued["origin"]) ?? .user
+                trial.retryOf = queued["retry_of"]
+                trial.strategy = trial.origin == .user ? "user" : proposal.strategy
+            }
+            try db.run("UPDATE queue SET trial_id = ? WHERE id = ?", [id, queued["id"] as Int64])
+        }
+        let now = Self.now()
+        try db.run("""
+            INSERT INTO trials (study_id, id, genotype_json, summary, space, strategy, status, origin, retry_of, attempt, worker,
+                started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)
+            """, [study, id, trial.genotype.jsonString, trial.genotype.summary, trial.genotype.spaceName, trial.strategy,
+                  trial.origin?.rawValue, trial.retryOf, attempt, worker, now])
+        try db.run("UPDATE studies SET next_trial = ?, counted = counted + 1, updated_at = ? WHERE id = ?", [id + 1, now, study])
+        return .trial(trial)
     }
 
     public func recordProgress(_ trial: Trial, study: Int64) throws {
@@ -425,26 +435,28 @@ public final class SQLiteStudyStore: StudyStore {
     }
 
     public func finish(_ trial: Trial, study: Int64) throws {
-        try write { db in
-            let now = Self.now()
-            guard let sequence = try db.value(Int64.self, """
-                UPDATE studies SET finish_seq = finish_seq + 1, updated_at = ? WHERE id = ? RETURNING finish_seq
-                """, [now, study]) else { throw StoreError.io("study \(study) is gone from the storage") }
-            guard let counts = try db.value(Int.self, """
-                UPDATE trials SET genotype_json = ?, summary = ?, space = ?, strategy = ?, status = ?, accuracy = ?, fitness = ?,
-                    latency_ms = ?, params = ?, flops = ?, note = ?, seconds = ?, fidelity = ?, cost_seconds = ?, finish_seq = ?,
-                    finished_at = ?
-                WHERE study_id = ? AND id = ? AND status = 'running' RETURNING counts
-                """, [trial.genotype.jsonString, trial.genotype.summary, trial.genotype.spaceName, trial.strategy,
-                      trial.status.rawValue, trial.accuracy, trial.fitness, trial.latencyMs, trial.parameters, trial.flops,
-                      trial.note, trial.seconds, trial.fidelity, trial.costSeconds, sequence, now, study, trial.id]) else {
-                throw StoreError.trialTaken(id: trial.id, location: location)
-            }
-            try Self.writeCurves(db, trial, study: study)
-            if counts == 1 {
-                try db.run("UPDATE studies SET counted_finished = counted_finished + 1, spent_seconds = spent_seconds + ? WHERE id = ?",
-                           [trial.costSeconds ?? 0, study])
-            }
+        try write { db in try finish(db, trial, study: study) }
+    }
+
+    private func finish(_ db: Database, _ trial: Trial, study: Int64) throws {
+        let now = Self.now()
+        guard let sequence = try db.value(Int64.self, """
+            UPDATE studies SET finish_seq = finish_seq + 1, updated_at = ? WHERE id = ? RETURNING finish_seq
+            """, [now, study]) else { throw StoreError.io("study \(study) is gone from the storage") }
+        guard let counts = try db.value(Int.self, """
+            UPDATE trials SET genotype_json = ?, summary = ?, space = ?, strategy = ?, status = ?, accuracy = ?, fitness = ?,
+                latency_ms = ?, params = ?, flops = ?, note = ?, seconds = ?, fidelity = ?, cost_seconds = ?, finish_seq = ?,
+                finished_at = ?
+            WHERE study_id = ? AND id = ? AND status = 'running' RETURNING counts
+            """, [trial.genotype.jsonString, trial.genotype.summary, trial.genotype.spaceName, trial.strategy,
+                  trial.status.rawValue, trial.accuracy, trial.fitness, trial.latencyMs, trial.parameters, trial.flops,
+                  trial.note, trial.seconds, trial.fidelity, trial.costSeconds, sequence, now, study, trial.id]) else {
+            throw StoreError.trialTaken(id: trial.id, location: location)
+        }
+        try Self.writeCurves(db, trial, study: study)
+        if counts == 1 {
+            try db.run("UPDATE studies SET counted_finished = counted_finished + 1, spent_seconds = spent_seconds + ? WHERE id = ?",
+                       [trial.costSeconds ?? 0, study])
         }
     }
 

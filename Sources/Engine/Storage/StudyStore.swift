@@ -61,6 +61,10 @@ public protocol StudyStore: AnyObject {
     /// Writes a finished trial with its epochs in one transaction, its `fidelity` and
     /// `costSeconds` too; a trial that counts adds its `costSeconds` to the study's spent seconds.
     func finish(_ trial: Trial, study: Int64) throws
+    /// `finish`, then `claim` for the next trial, in one transaction where the store can (one
+    /// commit for both); throws `StoreError.trialTaken`, and claims nothing, when the finish is
+    /// refused.
+    func finish(_ trial: Trial, study: Int64, thenClaimFor worker: String, proposal: TrialProposal) throws -> ClaimResult
     /// Ends a running trial that this worker stops without judging it (the process is quitting):
     /// it stays as failed with `note`, does not count against the budget, and its architecture is
     /// queued to be evaluated again when the study goes on.
@@ -75,9 +79,9 @@ public protocol StudyStore: AnyObject {
     func finishedTrials(study: Int64, after sequence: Int64) throws -> (trials: [Trial], cursor: Int64)
     /// The running trials with their progress.
     func runningTrials(study: Int64) throws -> [Trial]
-    /// What a screen that follows the study reads each frame, in one read transaction: the
-    /// control row, the trials finished after `finishedAfter`, the running trials and the
-    /// commands logged after `commandsAfter`.
+    /// What a screen that follows the study reads each frame: the control row, the trials
+    /// finished after `finishedAfter`, the running trials and the commands logged after
+    /// `commandsAfter` (in one read transaction where the store can: SQLite's).
     func changes(study: Int64, finishedAfter: Int64, commandsAfter: Int64) throws -> StudyChanges
 }
 
@@ -94,6 +98,12 @@ public struct StudyChanges {
 
 extension StudyStore {
     public func studyNames() throws -> [String] { try studySummaries().map(\.name) }
+
+    /// The two calls one after the other.
+    public func finish(_ trial: Trial, study: Int64, thenClaimFor worker: String, proposal: TrialProposal) throws -> ClaimResult {
+        try finish(trial, study: study)
+        return try claim(study: study, worker: worker, proposal: proposal)
+    }
 
     /// The calls one after the other; a store whose reads can share a transaction does better.
     public func changes(study: Int64, finishedAfter: Int64, commandsAfter: Int64) throws -> StudyChanges {
