@@ -57,6 +57,30 @@ final class EngineStorageTests: XCTestCase {
         return try store.allFinishedTrials(study: record.id)
     }
 
+    /// A resumed study draws a random stream of its own: with the first run's stream, a run
+    /// resumed after nine trials drew the first nine architectures again, and a space sample
+    /// (one draw and eight retries) then proposed the ninth a second time.
+    func testAResumedStudyDoesNotProposeTheFirstRunsArchitecturesAgain() throws {
+        let (first, _, store) = try EngineTestSupport.engine(EngineTestSupport.trainingSettings(budget: 20))
+        guard case .sampler(let sampler) = first.strategy else { return XCTFail("random search is a sampler") }
+        let drawn = try (0..<9).map { _ in try sampler.ask(using: &first.generator) }
+        XCTAssertEqual(Set(drawn).count, 9)
+        let record = try XCTUnwrap(try store.study(named: "test"))
+        for genotype in drawn {
+            guard case .trial(var trial) = try store.claim(study: record.id, worker: "first", proposal: TrialProposal(genotype: genotype, strategy: "random")) else {
+                return XCTFail("claimed")
+            }
+            trial.status = .complete; trial.accuracy = 0.5; trial.fitness = 0.5
+            try store.finish(trial, study: record.id)
+        }
+        let resumed = try Engine(study: record, store: store, state: StateStore())
+        guard case .sampler(let again) = resumed.strategy else { return XCTFail("random search is a sampler") }
+        for _ in 0..<3 {
+            let next = try again.ask(using: &resumed.generator)
+            XCTAssertFalse(drawn.contains(next), "proposed again: \(next.summary)")
+        }
+    }
+
     func testForeignAndNewerFilesAreRefusedUntouched() throws {
         let directory = try EngineTestSupport.temporaryDirectory()
         let text = directory + "/notes.db"
