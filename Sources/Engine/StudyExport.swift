@@ -58,9 +58,13 @@ public enum StudyExport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The best complete trial of a list (highest fitness, then accuracy).
+    /// The best complete trial of a list (highest fitness, then accuracy; the first of equals).
+    /// Full-fidelity trials come first: a multi-fidelity study's one-epoch scores are not
+    /// comparable with its full ones, so a low-fidelity trial is the best only when none is full.
     public static func bestTrial(_ trials: [Trial]) -> Trial? {
-        trials.filter { $0.status == .complete }.max { ($0.fitness ?? $0.accuracy ?? -1) < ($1.fitness ?? $1.accuracy ?? -1) }
+        let complete = trials.filter { $0.status == .complete }
+        let candidates = complete.contains { !$0.isLowFidelity } ? complete.filter { !$0.isLowFidelity } : complete
+        return candidates.max { ($0.fitness ?? $0.accuracy ?? -1) < ($1.fitness ?? $1.accuracy ?? -1) }
     }
 
     /// Where `e` writes a study's best genotype: `<storage name>.best.json` beside a SQLite file

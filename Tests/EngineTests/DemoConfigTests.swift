@@ -22,6 +22,14 @@ final class DemoConfigTests: XCTestCase {
                 XCTAssertEqual(settings.benchmark, "demo/benchmarks/nb201_full.csv", "the NB201 demo runs on all 15,625 cells")
                 XCTAssertEqual(settings.device, "raspi4")
             }
+            if file == "fashion_mnist.toml" {
+                XCTAssertEqual(settings.strategy, .hyperband, "the pipeline's search halves candidates over epochs")
+                XCTAssertEqual(settings.dataset, "fashion-mnist")
+                XCTAssertEqual(settings.epochs, 3)
+                XCTAssertNil(settings.prerank, "synflow favours heavy cells, which retrain in fewer epochs")
+                XCTAssertEqual(settings.latencyTarget, 1.3)
+                XCTAssertNil(settings.benchmark, "it trains every trial on real images")
+            }
             if file == "nb201_search.toml" {
                 XCTAssertEqual(settings.benchmark, "demo/benchmarks/nb201_full.csv")
                 XCTAssertEqual(settings.evolutionSizes?.population, 5)

@@ -198,6 +198,11 @@ final class PostgresStoreTests: PostgresServerTestCase {
         try FinishThenClaimCheck.run(try PostgresStudyStore(url: url, create: true))
     }
 
+    func testTheStudyListNamesTheBestFullTrialAsSQLiteDoes() throws {
+        let (url, _) = try freshDatabase()
+        try BestTrialTests.checkSummary(try PostgresStudyStore(url: url, create: true))
+    }
+
     /// Two engines share the budget; each writes a finished trial with its next claim (one
     /// `finish_and_claim` call, one commit), the last ones on their own.
     func testEnginesOnTwoConnectionsShareTheBudgetAndTPETreatsRunningTrialsAsLiars() throws {

@@ -136,7 +136,7 @@ public final class PostgresStudyStore: StudyStore {
                         AND w.heartbeat_at >= clock() - $1) AS live_workers
                 FROM studies s LEFT JOIN LATERAL (
                     SELECT t.id, t.accuracy FROM trials t WHERE t.study_id = s.id AND t.status = 'complete'
-                    ORDER BY COALESCE(t.fitness, t.accuracy) DESC NULLS LAST, t.id LIMIT 1) b ON TRUE
+                    ORDER BY t.fidelity IS NULL DESC, COALESCE(t.fitness, t.accuracy) DESC NULLS LAST, t.id LIMIT 1) b ON TRUE
                 ORDER BY s.id
                 """, [.double(Engine.heartbeatGraceSeconds)]).map { row in
                 let settings = try row.text("settings_json")

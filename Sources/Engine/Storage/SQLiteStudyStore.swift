@@ -184,7 +184,7 @@ public final class SQLiteStudyStore: StudyStore {
                     (SELECT COUNT(*) FROM trials t WHERE t.study_id = s.id AND t.status = 'failed') AS n_failed,
                     (SELECT COUNT(*) FROM trials t WHERE t.study_id = s.id AND t.status = 'running') AS n_running,
                     (SELECT t.id FROM trials t WHERE t.study_id = s.id AND t.status = 'complete'
-                        ORDER BY COALESCE(t.fitness, t.accuracy) DESC, t.id LIMIT 1) AS best_id,
+                        ORDER BY t.fidelity IS NULL DESC, COALESCE(t.fitness, t.accuracy) DESC, t.id LIMIT 1) AS best_id,
                     (SELECT COUNT(*) FROM workers w WHERE w.study_id = s.id AND w.stopped_at IS NULL
                         AND w.heartbeat_at >= ?) AS live_workers
                 FROM studies s ORDER BY s.id

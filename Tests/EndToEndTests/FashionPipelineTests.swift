@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+
+/// `demo/fashion_pipeline.sh` as a user runs it: bad settings exit 2 naming the value; with
+/// NAS_TUI_PIPELINE=1 (real Fashion-MNIST, about 3 minutes) a small end-to-end run searches,
+/// retrains the study's best cell and prints the retraining's `train --json` as its last line.
+final class FashionPipelineTests: XCTestCase {
+    private func pipeline(_ environment: [String: String]) throws -> CommandLineTests.Run {
+        guard FileManager.default.isExecutableFile(atPath: CommandLineTests.binary) else { throw XCTSkip("\(CommandLineTests.binary) not built") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["demo/fashion_pipeline.sh", CommandLineTests.binary]
+        process.currentDirectoryURL = CommandLineTests.repository
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errors = Box()
+        let drained = DispatchGroup()
+        drained.enter()
+        DispatchQueue.global().async { errors.data = err.fileHandleForReading.readDataToEndOfFile(); drained.leave() }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
+        process.waitUntilExit()
+        return CommandLineTests.Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                                    stderr: String(decoding: errors.data, as: UTF8.self))
+    }
+
+    func testBadSettingsExitTwoNamingTheValueAndWriteNothing() throws {
+        let directory = try CommandLineTests.temporaryDirectory()
+        let existing = directory + "/taken"
+        try FileManager.default.createDirectory(atPath: existing, withIntermediateDirectories: true)
+        try "kept".write(toFile: existing + "/study.db", atomically: true, encoding: .utf8)
+        for (environment, message) in [
+            (["MINUTES": "fifty"], "'fifty' is not a positive whole number (MINUTES, SEARCH_MINUTES, CHANNELS, LAYERS, TRAIN_LIMIT)"),
+            (["CHANNELS": "0"], "'0' is not a positive whole number"),
+            (["MINUTES": "10", "SEARCH_MINUTES": "10"], "SEARCH_MINUTES=10 leaves nothing of MINUTES=10 to retrain"),
+            (["OUT": existing], "\(existing) exists; choose another OUT"),
+        ] {
+            let run = try pipeline(environment.merging(["OUT": environment["OUT"] ?? directory + "/new"]) { first, _ in first })
+            XCTAssertEqual(run.status, 2, "\(environment): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains(message), "\(environment): \(run.stderr)")
+            XCTAssertEqual(run.stdout, "")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/new"), "a refused run creates nothing")
+        XCTAssertEqual(try String(contentsOfFile: existing + "/study.db", encoding: .utf8), "kept")
+    }
+
+    func testASmallPipelineRetrainsTheStudysBestAndPrintsItsResultLast() throws {
+        guard ProcessInfo.processInfo.environment["NAS_TUI_PIPELINE"] == "1" else {
+            throw XCTSkip("set NAS_TUI_PIPELINE=1 for the real-data pipeline (Fashion-MNIST, about 3 minutes)")
+        }
+        let out = try CommandLineTests.temporaryDirectory() + "/fashion"
+        let run = try pipeline(["MINUTES": "3", "SEARCH_MINUTES": "1", "CHANNELS": "4", "LAYERS": "2", "TRAIN_LIMIT": "1000", "OUT": out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let last = try XCTUnwrap(run.stdout.split(separator: "\n").last.map(String.init))
+        let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], last)
+        XCTAssertEqual(result["train_images"] as? Int, 1000)
+        XCTAssertEqual(result["test_images"] as? Int, 10000, "the retrained network is tested on all of Fashion-MNIST's test images")
+        let accuracy = try XCTUnwrap(result["test_accuracy"] as? Double)
+        XCTAssertGreaterThan(accuracy, 0.3, "1,000 images train far above chance (0.1)")
+        let best = try String(contentsOfFile: out + "/best.darts.txt", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let export = try CommandLineTests.nasTUI(["export", "--storage", out + "/search.db", "--study", "fashion", "--format", "darts"])
+        XCTAssertEqual(export.stdout.trimmingCharacters(in: .whitespacesAndNewlines), best, "the retrained cell is the study's best")
+        let metrics = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/model/metrics.json"))) as? [String: Any])
+        let training = try XCTUnwrap(metrics["training"] as? [String: Any])
+        XCTAssertEqual(training["label_smoothing"] as? Double, 0.1, "retrained with the pipeline's recipe")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/model/model.onnx"))
+    }
+}
