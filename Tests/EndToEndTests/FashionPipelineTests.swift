@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// `demo/fashion_pipeline.sh` as a user runs it: bad settings exit 2 naming the value; with
-/// NAS_TUI_PIPELINE=1 (real Fashion-MNIST, about 3 minutes) a small end-to-end run searches,
+/// NAS_TUI_PIPELINE=1 (real Fashion-MNIST, at most 3 minutes; 95 s here) a small end-to-end run searches,
 /// retrains the study's best cell and prints the retraining's `train --json` as its last line.
 final class FashionPipelineTests: XCTestCase {
     private func pipeline(_ environment: [String: String]) throws -> CommandLineTests.Run {
@@ -50,7 +50,7 @@ final class FashionPipelineTests: XCTestCase {
 
     func testASmallPipelineRetrainsTheStudysBestAndPrintsItsResultLast() throws {
         guard ProcessInfo.processInfo.environment["NAS_TUI_PIPELINE"] == "1" else {
-            throw XCTSkip("set NAS_TUI_PIPELINE=1 for the real-data pipeline (Fashion-MNIST, about 3 minutes)")
+            throw XCTSkip("set NAS_TUI_PIPELINE=1 for the real-data pipeline (Fashion-MNIST, at most 3 minutes)")
         }
         let out = try CommandLineTests.temporaryDirectory() + "/fashion"
         let run = try pipeline(["MINUTES": "3", "SEARCH_MINUTES": "1", "CHANNELS": "4", "LAYERS": "2", "TRAIN_LIMIT": "1000", "OUT": out])
