@@ -14,10 +14,17 @@ final class CommandLineTests: XCTestCase {
     @discardableResult
     static func nasTUI(_ arguments: [String], signal: Int32? = nil, after seconds: Double = 0) throws -> Run {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else { throw XCTSkip("\(Self.binary) not built") }
+        return try run(Self.binary, arguments, signal: signal, after: seconds)
+    }
+
+    /// Runs `executable` in the repository (with `environment` over this process's) and collects its output.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                    signal: Int32? = nil, after seconds: Double = 0) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = Self.repository
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -7,25 +7,7 @@ import XCTest
 final class FashionPipelineTests: XCTestCase {
     private func pipeline(_ environment: [String: String]) throws -> CommandLineTests.Run {
         guard FileManager.default.isExecutableFile(atPath: CommandLineTests.binary) else { throw XCTSkip("\(CommandLineTests.binary) not built") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["demo/fashion_pipeline.sh", CommandLineTests.binary]
-        process.currentDirectoryURL = CommandLineTests.repository
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errors = Box()
-        let drained = DispatchGroup()
-        drained.enter()
-        DispatchQueue.global().async { errors.data = err.fileHandleForReading.readDataToEndOfFile(); drained.leave() }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        drained.wait()
-        process.waitUntilExit()
-        return CommandLineTests.Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                    stderr: String(decoding: errors.data, as: UTF8.self))
+        return try CommandLineTests.run("/bin/bash", ["demo/fashion_pipeline.sh", CommandLineTests.binary], environment: environment)
     }
 
     func testBadSettingsExitTwoNamingTheValueAndWriteNothing() throws {
