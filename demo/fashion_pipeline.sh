@@ -31,8 +31,8 @@ mkdir -p "$out"
 start=$(date +%s)
 elapsed() { echo $(( $(date +%s) - start )); }
 
-# 1. The search: SIGTERM at its time share stops it at the next batch (exit 143); every finished
-# trial is in the study.
+# 1. The search: timeout's SIGTERM at its time share stops it at the next batch (timeout exits
+# 124; 143 if the TERM came from elsewhere); every finished trial is in the study.
 echo "== search: demo/fashion_mnist.toml for at most $search_minutes min" >&2
 status=0
 timeout -s TERM "$((search_minutes * 60))" "$bin" run --config demo/fashion_mnist.toml --headless \

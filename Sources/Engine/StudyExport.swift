@@ -63,8 +63,8 @@ public enum StudyExport {
     /// comparable with its full ones, so a low-fidelity trial is the best only when none is full.
     public static func bestTrial(_ trials: [Trial]) -> Trial? {
         let complete = trials.filter { $0.status == .complete }
-        let candidates = complete.contains { !$0.isLowFidelity } ? complete.filter { !$0.isLowFidelity } : complete
-        return candidates.max { ($0.fitness ?? $0.accuracy ?? -1) < ($1.fitness ?? $1.accuracy ?? -1) }
+        let full = complete.filter { !$0.isLowFidelity }
+        return (full.isEmpty ? complete : full).max { ($0.fitness ?? $0.accuracy ?? -1) < ($1.fitness ?? $1.accuracy ?? -1) }
     }
 
     /// Where `e` writes a study's best genotype: `<storage name>.best.json` beside a SQLite file

@@ -6,7 +6,7 @@ import Search
 
 /// The best trial a study exports and lists (`export`, `studies`) is a full-fidelity one: in a
 /// hyperband study a one-epoch score with a lower latency can have the highest fitness, but it
-/// is not comparable with the full trials' (the Fashion-MNIST pipeline retrained such a cell).
+/// is not comparable with the full trials' (the Fashion-MNIST pipeline's search exported such a cell).
 final class BestTrialTests: XCTestCase {
     static let genotypes = ["|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|",
                             "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|",
