@@ -43,7 +43,7 @@ struct ExportFixture {
         return try make("nb201-sum", .nb201(channels: 4, cellsPerStage: 2), .nb201(a), inputShape: [3, 8, 8], classes: 10, seed: 4)
     }
 
-    /// Conv layers with every activation and pool, a strided conv, dropout, flattening and linear layers.
+    /// Conv layers with every activation and pool, a strided conv with batch norm, dropout, flattening and linear layers.
     static func chain() throws -> ExportFixture {
         let toml = """
             [space]
@@ -62,6 +62,7 @@ struct ExportFixture {
             kernel = 3
             stride = 2
             channels = 8
+            norm = "batch"
             activation = "silu"
             pool = "avg"
             dropout = 0.25

@@ -54,9 +54,11 @@ final class StateDictTests: XCTestCase {
     func testChainKeysFollowTheSequential() throws {
         let fixture = try ExportFixture.chain()
         assertNamesCoverEverything(fixture.model, "chain")
-        // conv1 (0), gelu, max pool, conv2 (3), silu, avg pool, dropout, flatten, fc (8), relu, dropout, classifier (11).
-        XCTAssertEqual(keys(fixture.model), ["body.0.weight", "body.0.bias", "body.3.weight", "body.3.bias", "body.8.weight",
-                                             "body.8.bias", "body.11.weight", "body.11.bias"])
+        // conv1 (0), gelu, max pool, conv2 without bias (3), batch norm (4), silu, avg pool, dropout, flatten,
+        // fc (9), relu, dropout, classifier (12).
+        XCTAssertEqual(keys(fixture.model), ["body.0.weight", "body.0.bias", "body.3.weight", "body.4.weight", "body.4.bias",
+                                             "body.4.running_mean", "body.4.running_var", "body.4.num_batches_tracked",
+                                             "body.9.weight", "body.9.bias", "body.12.weight", "body.12.bias"])
     }
 
     func testWeightsRoundTripThroughSafetensorsIntoAFreshNetwork() throws {

@@ -309,6 +309,44 @@ final class ChainSpaceTests: XCTestCase {
         XCTAssertEqual(two.train, ChainTrainSettings(learningRate: 1e-3, optimizer: .adam))
     }
 
+    /// `norm = "batch"`: the conv loses its bias and a BatchNorm sits between it and the
+    /// activation, in the network, the summary and the latency key; layers saved before
+    /// `norm` existed read back without it.
+    func testBatchNormConvLayers() throws {
+        let s = try space("""
+        [[layer]]
+        kind = "conv"
+        channels = 6
+        norm = { choice = ["none", "Batch"] }
+        pool = "max"
+        """)
+        XCTAssertEqual(s.parameter(named: "layer0.norm")?.name, "layer0.norm")
+        let plain = try s.resolve(["layer0.norm": .string("none")])
+        let normed = try s.resolve(["layer0.norm": .string("batch")])
+        XCTAssertEqual(plain.layers[0].norm, ChainNorm.none)
+        XCTAssertEqual(normed.layers[0].norm, .batch)
+        XCTAssertEqual(normed.layers[0].summary, "conv3x3(6) bn relu maxpool")
+        XCTAssertEqual(plain.layers[0].summary, "conv3x3(6) relu maxpool")
+
+        var generator = SeededGenerator(seed: 1)
+        let modules = ChainNetwork.convModules(normed.layers[0], inChannels: 2, generator: &generator)
+        XCTAssertEqual(modules.map { "\(type(of: $0))" }, ["Conv2d", "BatchNorm", "Activation", "Pool2d"])
+        XCTAssertNil((modules[0] as? Conv2d)?.bias)
+        XCTAssertNotNil((ChainNetwork.convModules(plain.layers[0], inChannels: 2, generator: &generator)[0] as? Conv2d)?.bias)
+        let network = try ChainNetwork(architecture: normed, inputShape: [2, 8, 8], classes: 3, generator: &generator)
+        XCTAssertEqual(network.namedBuffers().map(\.name).sorted(), ["body.1.running_mean", "body.1.running_var"])
+        XCTAssertEqual(try network(Tensor(repeating: 0.5, shape: [4, 2, 8, 8])).shape, [4, 3])
+
+        let keys = try [plain, normed].map { try chainLatencyItems($0, inputShape: [2, 8, 8], classes: 3)[0].key }
+        XCTAssertEqual(keys, ["chain conv3x3 s1 relu pool=max 2x8x8->6", "chain conv3x3 s1 bn relu pool=max 2x8x8->6"])
+
+        var saved = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(normed.layers[0])) as? [String: Any])
+        XCTAssertEqual(saved["norm"] as? String, "batch")
+        saved["norm"] = nil
+        let old = try JSONDecoder().decode(ChainLayer.self, from: JSONSerialization.data(withJSONObject: saved))
+        XCTAssertEqual(old, plain.layers[0])
+    }
+
     // MARK: Config errors
 
     func testImpossibleRangesAreRejectedNamingTheLine() {
@@ -391,7 +429,7 @@ final class ChainSpaceTests: XCTestCase {
         XCTAssertEqual(spaceError("[[layer]]\nkind = \"dense\"\n")?.message, "unknown layer kind 'dense'; accepted: conv, linear")
         XCTAssertEqual(spaceError("[space]\nname = \"x\"\n")?.message.hasPrefix("no [[layer]] blocks"), true)
         XCTAssertEqual(spaceError("[spaces]\n")?.description,
-                       "space.toml:1: unknown key 'spaces' at the top level; accepted: layer, space, train")
+                       "space.toml:1: unknown key 'spaces' at the top level; accepted: experiment, layer, space, train")
         XCTAssertEqual(spaceError("[space]\nhead = \"gap\"\n[[layer]]\nkind = \"linear\"\nunits = 1")?.line, 2)
         let dup = spaceError("[[layer]]\nname = \"a\"\nkind = \"linear\"\nunits = 1\n[[layer]]\nname = \"a\"\nkind = \"linear\"\nunits = 1")
         XCTAssertEqual(dup?.line, 6)

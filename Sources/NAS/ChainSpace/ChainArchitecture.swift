@@ -18,6 +18,12 @@ public enum ChainPool: String, CaseIterable, Codable, Sendable {
     case none, max, avg
 }
 
+/// Normalisation after a conv layer, before its activation: none, or batch normalisation
+/// (then the convolution has no bias, as in VGG-BN and ResNet).
+public enum ChainNorm: String, CaseIterable, Codable, Sendable {
+    case none, batch
+}
+
 /// Optimizers the training loop implements.
 public enum ChainOptimizer: String, CaseIterable, Codable, Sendable {
     case sgd, adam
@@ -44,20 +50,35 @@ public struct ChainLayer: Hashable, Codable, Sendable {
     public var stride: Int
     /// Pooling after a conv layer (`.none` for linear layers).
     public var pool: ChainPool
+    /// Normalisation between a conv layer and its activation (`.none` for linear layers).
+    public var norm: ChainNorm
     public var activation: ChainActivation
     /// Dropout probability after the activation, in [0, 1).
     public var dropout: Double
 
     public init(name: String, kind: ChainLayerKind, kernel: Int?, width: Int, stride: Int = 1,
-                pool: ChainPool = .none, activation: ChainActivation, dropout: Double) {
+                pool: ChainPool = .none, norm: ChainNorm = .none, activation: ChainActivation, dropout: Double) {
         self.name = name
         self.kind = kind
         self.kernel = kernel
         self.width = width
         self.stride = stride
         self.pool = pool
+        self.norm = norm
         self.activation = activation
         self.dropout = dropout
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, kind, kernel, width, stride, pool, norm, activation, dropout }
+
+    /// Reads saved layers; those written before `norm` existed have none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name), kind: try c.decode(ChainLayerKind.self, forKey: .kind),
+                  kernel: try c.decodeIfPresent(Int.self, forKey: .kernel), width: try c.decode(Int.self, forKey: .width),
+                  stride: try c.decode(Int.self, forKey: .stride), pool: try c.decode(ChainPool.self, forKey: .pool),
+                  norm: try c.decodeIfPresent(ChainNorm.self, forKey: .norm) ?? .none,
+                  activation: try c.decode(ChainActivation.self, forKey: .activation), dropout: try c.decode(Double.self, forKey: .dropout))
     }
 
     /// Output channels of a conv layer.
@@ -65,7 +86,7 @@ public struct ChainLayer: Hashable, Codable, Sendable {
     /// Units of a linear layer.
     public var units: Int? { kind == .linear ? width : nil }
 
-    /// `conv5x5(32) gelu max` or `linear(64) relu dropout 0.25`.
+    /// `conv5x5(32) bn gelu maxpool` or `linear(64) relu dropout 0.25`.
     public var summary: String {
         var text: String
         switch kind {
@@ -75,6 +96,7 @@ public struct ChainLayer: Hashable, Codable, Sendable {
         case .linear:
             text = "linear(\(width))"
         }
+        if norm == .batch { text += " bn" }
         text += " \(activation.rawValue)"
         if pool != .none { text += " \(pool.rawValue)pool" }
         if dropout > 0 { text += " dropout \(ChainArchitecture.short(dropout))" }

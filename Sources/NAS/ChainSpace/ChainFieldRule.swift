@@ -51,6 +51,7 @@ struct ChainFieldRule {
     static let repeatCount = ChainFieldRule("repeat", .int, requirement: "an integer ≥ 0") { ($0.intValue ?? -1) >= 0 }
     static let activation = names("activation", ChainActivation.self)
     static let pool = names("pool", ChainPool.self)
+    static let norm = names("norm", ChainNorm.self)
     static let dropout = ChainFieldRule("dropout", .float, requirement: "a probability in [0, 1)") { v in
         guard let p = v.doubleValue else { return false }
         return p >= 0 && p < 1
@@ -68,7 +69,7 @@ struct ChainFieldRule {
     /// The searchable keys of a layer of each kind.
     static func layerFields(_ kind: ChainLayerKind) -> [ChainFieldRule] {
         switch kind {
-        case .conv: return [kernel, channels, stride, pool, activation, dropout]
+        case .conv: return [kernel, channels, stride, pool, norm, activation, dropout]
         case .linear: return [units, activation, dropout]
         }
     }

@@ -19,6 +19,8 @@ import Foundation
 ///     channels = { choice = [16, 32, 64] }         # conv: output channels    (required)
 ///     stride = 1                                   # conv                     (default 1)
 ///     pool = "max"                                 # conv: none | max | avg   (default none)
+///     norm = "batch"                 # conv: none | batch; batch norm before the activation,
+///                                    # and then the conv has no bias        (default none)
 ///     units = { int = [4, 128], log = true }       # linear: units            (required)
 ///     activation = { choice = ["relu", "gelu"] }   # relu | gelu | silu       (default relu)
 ///     dropout = { float = [0.2, 0.5] }             # in [0, 1)                (default 0)
@@ -30,6 +32,9 @@ import Foundation
 ///     lr = { float = [1e-5, 1e-1], log = true }    # > 0                      (default 0.001)
 ///     optimizer = { choice = ["Adam", "SGD"] }     # sgd | adam, any case     (default adam)
 ///     momentum = 0.9                 # [0, 1); weight_decay ≥ 0; batch_size ≥ 1 (all optional)
+///
+///     [experiment]                   # optional: run options (`nas-tui run --config FILE`
+///                                    # reads them; the space ignores this table)
 ///
 /// Every searchable key takes a plain value (fixed), `{ choice = [...] }` (categorical),
 /// `{ int = [low, high] }` with optional `step = k` or `log = true`, or
@@ -160,6 +165,7 @@ public struct ChainSpace: Hashable, Sendable {
                         name: layerName, kind: .conv, kernel: value("kernel")?.intValue ?? 3,
                         width: value("channels")?.intValue ?? 1, stride: value("stride")?.intValue ?? 1,
                         pool: value("pool")?.stringValue.flatMap(ChainPool.init(rawValue:)) ?? ChainPool.none,
+                        norm: value("norm")?.stringValue.flatMap(ChainNorm.init(rawValue:)) ?? ChainNorm.none,
                         activation: activation, dropout: dropout))
                 case .linear:
                     built.append(ChainLayer(

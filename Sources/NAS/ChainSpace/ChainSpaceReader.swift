@@ -17,7 +17,9 @@ struct ChainSpaceReader {
     }
 
     mutating func read() throws {
-        try document.checkKeys(allowed: ["space", "layer", "train"])
+        // An [experiment] table makes the file a whole run config (`nas-tui run --config`);
+        // the run's settings check its keys.
+        try document.checkKeys(allowed: ["space", "layer", "train", "experiment"])
         let defaultName = URL(fileURLWithPath: document.file).deletingPathExtension().lastPathComponent
         if let space = try document.root.tableIfPresent("space") {
             try space.checkKeys(allowed: ["name", "head", "description"])

@@ -154,10 +154,10 @@ func chainLatencyItems(_ architecture: ChainArchitecture, inputShape: [Int], cla
             guard features == nil else {
                 throw NASError("chain layer '\(layer.name)': a conv layer after a linear layer; conv layers come first")
             }
-            let kernel = layer.kernel ?? 3
-            items.append(LatencyItem(kind: .chainConv(outChannels: layer.width, kernel: kernel, stride: layer.stride,
-                                                      activation: layer.activation, pool: layer.pool),
-                                     channels: c, height: h, width: w))
+            // What the timing depends on only (no name; dropout is off in evaluation).
+            let timed = ChainLayer(name: "", kind: .conv, kernel: layer.kernel ?? 3, width: layer.width, stride: layer.stride,
+                                   pool: layer.pool, norm: layer.norm, activation: layer.activation, dropout: 0)
+            items.append(LatencyItem(kind: .chainConv(timed), channels: c, height: h, width: w))
             c = layer.width
             h = (h - 1) / layer.stride + 1
             w = (w - 1) / layer.stride + 1

@@ -25,8 +25,8 @@ struct LatencyItem: Hashable {
         /// Global average pooling + linear classifier (darts); batch norm + ReLU + pooling + classifier (nb201).
         case dartsHead(classes: Int)
         case nb201Head(classes: Int)
-        /// A chain conv layer (same padding, bias) with its activation and pooling.
-        case chainConv(outChannels: Int, kernel: Int, stride: Int, activation: ChainActivation, pool: ChainPool)
+        /// A chain conv layer (same padding) with its normalisation, activation and pooling.
+        case chainConv(ChainLayer)
         /// Global average pooling or flattening of conv features.
         case chainHead(ChainHead)
         /// A linear layer of `units` units with its activation (nil: the classifier, no activation).
@@ -52,8 +52,9 @@ struct LatencyItem: Hashable {
         case .nb201Residual(let out): return "nb201 residual \(shape)->\(out)"
         case .dartsHead(let classes): return "darts head \(shape)->\(classes)"
         case .nb201Head(let classes): return "nb201 head \(shape)->\(classes)"
-        case let .chainConv(out, k, stride, activation, pool):
-            return "chain conv\(k)x\(k) s\(stride) \(activation.rawValue) pool=\(pool.rawValue) \(shape)->\(out)"
+        case .chainConv(let layer):
+            let k = layer.kernel ?? 3
+            return "chain conv\(k)x\(k) s\(layer.stride)\(layer.norm == .batch ? " bn" : "") \(layer.activation.rawValue) pool=\(layer.pool.rawValue) \(shape)->\(layer.width)"
         case .chainHead(let head): return "chain \(head.rawValue) \(shape)"
         case let .chainLinear(units, activation):
             return "chain linear \(activation?.rawValue ?? "none") \(channels)->\(units)"
@@ -107,11 +108,8 @@ struct LatencyItem: Hashable {
             norm.train(false)
             let classifier = Linear(c, classes, generator: &generator)
             return { _ = try classifier(norm(x).relu().globalAvgPool()) }
-        case let .chainConv(out, k, stride, activation, pool):
-            var layers: [Module] = [Conv2d(c, out, kernel: k, stride: stride, padding: k / 2, bias: true, generator: &generator),
-                                    Activation(Activation.Kind(rawValue: activation.rawValue) ?? .relu)]
-            if pool != .none { layers.append(Pool2d(pool == .max ? .max : .average, kernel: 2)) }
-            return module(Sequential(layers))
+        case .chainConv(let layer):
+            return module(Sequential(ChainNetwork.convModules(layer, inChannels: c, generator: &generator)))
         case .chainHead(let head):
             return head == .avgpool ? { _ = try x.globalAvgPool() } : { _ = try x.flattened() }
         case let .chainLinear(units, activation):
