@@ -2,8 +2,8 @@ import Foundation
 import XCTest
 
 /// `demo/fashion_pipeline.sh` as a user runs it: bad settings exit 2 naming the value; with
-/// NAS_TUI_PIPELINE=1 (real Fashion-MNIST, at most 3 minutes each) small end-to-end runs of the
-/// CNN search and of the DARTS-cell one search, retrain the study's best and print the
+/// NAS_TUI_PIPELINE=1 (real Fashion-MNIST, at most 3 minutes each) two small end-to-end runs, the
+/// CNN search and the DARTS-cell search, each retrain the study's best and print the
 /// retraining's `train --json` as their last line.
 final class FashionPipelineTests: XCTestCase {
     private func pipeline(_ environment: [String: String]) throws -> CommandLineTests.Run {
