@@ -22,14 +22,15 @@ func gemm(
             Int32(rows.count), Int32(cols.count), Int32(k), alpha, aBlock, Int32(lda), bBlock, Int32(ldb),
             beta, c + rows.lowerBound * ldc + cols.lowerBound, Int32(ldc))
     }
-    guard threads > 1, 2 * m * n * k >= 2_000_000, max(m, n) >= 2 * 16 else {
+    let split = GEMMSplit.choose(m: m, n: n, k: k, threads: threads)
+    guard split != .single else {
         call(0..<m, 0..<n)
         return
     }
-    let splitRows = m >= n
-    let extent = splitRows ? m : n
-    let blocks = min(threads, extent / 16)
-    let step = ((extent + blocks - 1) / blocks + 15) / 16 * 16
+    let splitRows = split == .rows
+    let extent = splitRows ? m : n, multiple = GEMMSplit.blockMultiple
+    let blocks = min(threads, extent / multiple)
+    let step = ((extent + blocks - 1) / blocks + multiple - 1) / multiple * multiple
     WorkerPool.shared.run(iterations: blocks, threads: ThreadConfig.count) { i in
         let lo = i * step, hi = min(extent, lo + step)
         guard lo < hi else { return }

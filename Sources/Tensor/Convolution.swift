@@ -1,6 +1,6 @@
 // 2-D convolution: dense and grouped through per-image im2col + GEMM on parallel workers,
 // stride-1 kernels larger than 1x1 on the wide grid (TapConvolution.swift, WideGridConvolution.swift),
-// depthwise through a direct kernel (DepthwiseConvolution.swift).
+// depthwise through a direct kernel (DepthwiseConvolution.swift); `ConvolutionKernel` chooses.
 
 extension Tensor {
     /// 2-D convolution of x [N, Cin, H, W] with weight [Cout, Cin/groups, kh, kw] and an optional
@@ -16,7 +16,7 @@ extension Tensor {
     }
 
     /// `relu().conv2d(...)` in one op where the convolution can rectify its input as it reads it
-    /// (stride-1 kernels larger than 1x1 on inputs of 8 or more channels, groups 1): no rectified
+    /// (the kernels whose `ConvolutionKernel.fusesReLU`: taps and depthwise): no rectified
     /// copy of x is stored, and the backward pass masks the input gradient as it writes it. (A 1x1
     /// convolution fused the same way, rectifying each image into a worker buffer, measured no faster.)
     /// Other shapes, and runs under an `OperationObserver` (which must see every ReLU output),
@@ -24,15 +24,18 @@ extension Tensor {
     public func reluConv2d(
         weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1
     ) throws -> Tensor {
-        let taps = weight.rank == 4 ? weight.shape[2] * weight.shape[3] : 0
-        guard groups == 1, stride == 1, taps > 1, rank == 4, shape[1] >= 8, !OperationObservation.isActive else {
+        let geometry = weight.rank == 4
+            ? try? ConvolutionGeometry(input: shape, kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
+                                       stride: stride, padding: padding, dilation: dilation, op: "reluConv2d") : nil
+        guard let geometry, ConvolutionKernel.choose(geometry, outChannels: weight.shape[0], groups: groups).fusesReLU,
+              !OperationObservation.isActive else {
             return try relu().conv2d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
         }
         return try convolution(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
                                reluInput: true)
     }
 
-    /// `conv2d`, of max(0, x) when `reluInput` (only where the tap convolution runs; see `reluConv2d`).
+    /// `conv2d`, of max(0, x) when `reluInput` (only on kernels that fuse it; see `reluConv2d`).
     private func convolution(
         weight: Tensor, bias: Tensor?, stride: Int, padding: Int, dilation: Int, groups: Int, reluInput: Bool
     ) throws -> Tensor {
@@ -48,16 +51,13 @@ extension Tensor {
         }
         MultiplyAddCounter.add(geo.batch * outChannels * geo.outPlane * (weight.count / outChannels + (bias == nil ? 0 : 1)))
         let out: Tensor
-        precondition(!reluInput || (groups == 1 && geo.stride == 1 && geo.inChannels >= 8 && geo.kernelHeight * geo.kernelWidth > 1),
-                     "conv2d: a rectified input is only fused into the tap convolution")
-        if groups == geo.inChannels && outChannels == groups {
-            out = depthwiseConv2d(weight: weight, geometry: geo)
-        } else if groups == 1 && geo.stride == 1 && geo.kernelHeight * geo.kernelWidth > 1 {
-            // Few input channels make the per-tap GEMMs too thin: unfold those into columns instead.
-            out = geo.inChannels >= 8 ? tapConv2d(weight: weight, geometry: geo, reluInput: reluInput)
-                : wideGridConv2d(weight: weight, geometry: geo)
-        } else {
-            out = denseConv2d(weight: weight, geometry: geo, groups: groups)
+        let kernel = ConvolutionKernel.choose(geo, outChannels: outChannels, groups: groups)
+        precondition(!reluInput || kernel.fusesReLU, "conv2d: a rectified input is only fused into the tap and depthwise kernels")
+        switch kernel {
+        case .depthwiseWide, .depthwiseStrided: out = depthwiseConv2d(weight: weight, geometry: geo, reluInput: reluInput)
+        case .taps: out = tapConv2d(weight: weight, geometry: geo, reluInput: reluInput)
+        case .wideGrid: out = wideGridConv2d(weight: weight, geometry: geo)
+        case .pointwise, .unfolded: out = denseConv2d(weight: weight, geometry: geo, groups: groups)
         }
         guard let bias else { return out }
         return try out.addingChannelBias(bias)
@@ -86,7 +86,7 @@ extension Tensor {
         let cinG = geo.inChannels / groups, coutG = outChannels / groups
         let kSize = cinG * geo.kernelHeight * geo.kernelWidth
         let plane = geo.outPlane
-        let direct = geo.kernelHeight == 1 && geo.kernelWidth == 1 && geo.stride == 1 && geo.padding == 0
+        let direct = geo.readsInputAsColumns
         let out = Tensor(uninitialized: [geo.batch, outChannels, geo.outHeight, geo.outWidth])
         let x = data, w = weight.data, o = out.data
         parallelRanges(geo.batch) { _, images in

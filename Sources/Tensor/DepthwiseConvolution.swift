@@ -6,8 +6,10 @@
 // short rows) run on SIMD vectors; the columns past the output width are dropped.
 
 extension Tensor {
-    /// x [N, C, H, W] convolved per channel with weight [C, 1, kh, kw].
-    func depthwiseConv2d(weight: Tensor, geometry geo: ConvolutionGeometry) -> Tensor {
+    /// x [N, C, H, W] convolved per channel with weight [C, 1, kh, kw]. `reluInput`: convolve
+    /// max(0, x) instead (rectified while padding; the input gradient masked where x <= 0), so
+    /// no rectified copy of x is kept for the backward pass.
+    func depthwiseConv2d(weight: Tensor, geometry geo: ConvolutionGeometry, reluInput: Bool = false) -> Tensor {
         let channels = geo.inChannels, taps = geo.kernelHeight * geo.kernelWidth
         let layout = PaddedPlane(geo)
         let out = Tensor(uninitialized: [geo.batch, channels, geo.outHeight, geo.outWidth])
@@ -17,7 +19,7 @@ extension Tensor {
             defer { padded.deallocate() }
             padded.update(repeating: 0, count: layout.count)
             for p in planes {
-                layout.fill(padded, from: x + p * geo.inPlane)
+                layout.fill(padded, from: x + p * geo.inPlane, rectified: reluInput)
                 depthwisePlaneForward(padded, w + (p % channels) * taps, o + p * geo.outPlane, layout, wide: padded + layout.count)
             }
         }
@@ -38,13 +40,17 @@ extension Tensor {
                         for oy in 0..<geo.outHeight { VectorKernels.copy(g + p * geo.outPlane + oy * geo.outWidth, wide + oy * layout.width, geo.outWidth) }
                     }
                     if let localGW {
-                        layout.fill(padded, from: x + p * geo.inPlane)
+                        layout.fill(padded, from: x + p * geo.inPlane, rectified: reluInput)
                         depthwisePlaneWeightGradient(padded, g + p * geo.outPlane, localGW + c * taps, layout, wide: wide)
                     }
                     if let gx {
                         gradPadded.update(repeating: 0, count: layout.count)
                         depthwisePlaneInputGradient(gradPadded, w + c * taps, g + p * geo.outPlane, layout, wide: wide)
-                        layout.addInterior(of: gradPadded, to: gx + p * geo.inPlane)
+                        if reluInput {
+                            layout.moveInterior(of: gradPadded, to: gx + p * geo.inPlane, adding: true, where: x + p * geo.inPlane)
+                        } else {
+                            layout.addInterior(of: gradPadded, to: gx + p * geo.inPlane)
+                        }
                     }
                 }
             }
@@ -84,6 +90,11 @@ struct PaddedPlane {
     @inline(__always) func fillRectified(_ padded: UnsafeMutablePointer<Float>, from src: UnsafePointer<Float>) {
         let origin = padded + geo.padding * width + geo.padding
         for y in 0..<geo.height { VectorKernels.relu(src + y * geo.width, origin + y * width, geo.width) }
+    }
+
+    /// `fillRectified` when `rectified`, else `fill`.
+    @inline(__always) func fill(_ padded: UnsafeMutablePointer<Float>, from src: UnsafePointer<Float>, rectified: Bool) {
+        if rectified { fillRectified(padded, from: src) } else { fill(padded, from: src) }
     }
 
     /// Adds the interior of a padded plane to an unpadded one.

@@ -12,9 +12,10 @@ extension Tensor {
         let winners = UnsafeMutablePointer<Int32>.allocate(capacity: max(out.count, 1))
         let x = data, o = out.data
         let (width, outWidth) = (geo.width, geo.outWidth)
+        let pairs = MaxPoolKernel.choose(kernel: kernel, stride: geo.stride, padding: padding) == .pairs
         parallelFor(planes) { p in
             let xp = x + p * geo.inPlane, op = o + p * geo.outPlane, wp = winners + p * geo.outPlane
-            if kernel == 2 && geo.stride == 2 && padding == 0 {
+            if pairs {
                 for oy in 0..<geo.outHeight {
                     let top = 2 * oy * width, bottom = top + width
                     for ox in 0..<outWidth {
@@ -62,7 +63,7 @@ extension Tensor {
         let out = Tensor(uninitialized: [geo.batch, geo.inChannels, geo.outHeight, geo.outWidth])
         let x = data, o = out.data
         defer { OperationObservation.report(.avgPool2d(self, kernel: kernel, stride: geo.stride, padding: padding), out) }
-        if kernel == 3 && geo.stride == 1 && padding == 1 {
+        if AveragePoolKernel.choose(kernel: kernel, stride: geo.stride, padding: padding) == .boxSum3x3 {
             return averagePool3x3(geo: geo, out: out)
         }
         parallelFor(planes) { p in

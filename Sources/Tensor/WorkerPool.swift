@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The tensor core's worker threads: persistent threads that run the iterations of a parallel
 /// loop beside the calling thread. Dispatch's `concurrentPerform` is not used: called from a
@@ -7,8 +8,17 @@ import Foundation
 ///
 /// One loop runs at a time. A loop started while another runs (a nested loop, or a second
 /// engine thread) runs its iterations on its own thread, so callers never wait on each other.
+///
+/// Between loops the workers, and the caller waiting for a loop's last iteration, first poll for
+/// up to `spinNanoseconds` (yielding the core to any other runnable thread), then sleep on the
+/// condition. A training step runs hundreds of short loops: waking a sleeping thread costs tens of
+/// microseconds, more when the hypervisor has parked its idle virtual CPU, and at 2 threads it
+/// made a small CNN's step take 5 ms in some processes and 10 ms in others (W1).
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool()
+
+    /// How long an idle thread polls before it sleeps.
+    static let spinNanoseconds: UInt64 = 200_000
 
     private let condition = NSCondition()
     /// Held by the thread whose loop the workers serve.
@@ -20,6 +30,9 @@ final class WorkerPool: @unchecked Sendable {
     private var iterations = 0, nextIndex = 0, finished = 0
     /// Workers with an index below this take part in the current loop.
     private var helpers = 0
+    /// `generation` and `finished`, readable without the lock for polling.
+    private let publishedGeneration = Atomic<Int>(0)
+    private let publishedFinished = Atomic<Int>(0)
 
     /// Runs `body(i)` for every i in 0..<iterations on up to `threads` threads (the caller's
     /// included), returning when all have finished.
@@ -39,9 +52,12 @@ final class WorkerPool: @unchecked Sendable {
             finished = 0
             helpers = wanted
             generation &+= 1
+            publishedFinished.store(0, ordering: .relaxed)
+            publishedGeneration.store(generation, ordering: .releasing)
             condition.broadcast()
             condition.unlock()
             takeIterations()
+            Self.poll { publishedFinished.load(ordering: .acquiring) >= count }
             condition.lock()
             while finished < iterations { condition.wait() }
             job = nil
@@ -60,6 +76,7 @@ final class WorkerPool: @unchecked Sendable {
             invoke(i)
             condition.lock()
             finished += 1
+            publishedFinished.store(finished, ordering: .releasing)
             if finished == iterations { condition.broadcast() }
             condition.unlock()
         }
@@ -72,10 +89,20 @@ final class WorkerPool: @unchecked Sendable {
         job?(i)
     }
 
+    /// Returns once `ready()` holds or `spinNanoseconds` have passed, yielding the core between checks.
+    private static func poll(_ ready: () -> Bool) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        while !ready() {
+            if DispatchTime.now().uptimeNanoseconds - start > spinNanoseconds { return }
+            sched_yield()
+        }
+    }
+
     private func startWorker(index: Int) {
         let thread = Thread { [self] in
             var served = 0
             while true {
+                Self.poll { publishedGeneration.load(ordering: .acquiring) != served }
                 condition.lock()
                 while generation == served || index >= helpers || job == nil {
                     if generation != served && (index >= helpers || job == nil) { served = generation }

@@ -3,27 +3,6 @@ import XCTest
 
 /// Forward results against direct definitions and hand-computed values.
 final class ForwardTests: XCTestCase {
-    /// The textbook convolution loop, for comparison.
-    private func referenceConv(_ x: Tensor, _ w: Tensor, stride: Int, padding: Int, dilation: Int, groups: Int) -> [Float] {
-        let (n, cin, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let (cout, cinG, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
-        let oh = (h + 2 * padding - dilation * (kh - 1) - 1) / stride + 1
-        let ow = (wd + 2 * padding - dilation * (kw - 1) - 1) / stride + 1
-        var out = [Float](repeating: 0, count: n * cout * oh * ow)
-        let coutG = cout / groups
-        for b in 0..<n { for co in 0..<cout { for oy in 0..<oh { for ox in 0..<ow {
-            var s: Float = 0
-            let g = co / coutG
-            for ci in 0..<cinG { for i in 0..<kh { for j in 0..<kw {
-                let iy = oy * stride - padding + i * dilation, ix = ox * stride - padding + j * dilation
-                guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
-                s += x.data[((b * cin + g * cinG + ci) * h + iy) * wd + ix] * w.data[((co * cinG + ci) * kh + i) * kw + j]
-            } } }
-            out[((b * cout + co) * oh + oy) * ow + ox] = s
-        } } } }
-        return out
-    }
-
     func testConvolutionMatchesTheDefinition() throws {
         let cases: [(cin: Int, cout: Int, k: Int, stride: Int, padding: Int, dilation: Int, groups: Int)] = [
             (3, 4, 3, 1, 1, 1, 1), (2, 5, 1, 2, 0, 1, 1), (4, 6, 3, 2, 2, 2, 2), (5, 5, 3, 1, 1, 1, 5),
@@ -33,7 +12,7 @@ final class ForwardTests: XCTestCase {
             let x = randomTensor([2, c.cin, 9, 7], seed: UInt64(index), requiresGrad: false)
             let w = randomTensor([c.cout, c.cin / c.groups, c.k, c.k], seed: UInt64(100 + index), requiresGrad: false)
             let y = try x.conv2d(weight: w, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
-            let expected = referenceConv(x, w, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
+            let expected = ReferenceOperations.conv2d(x, w, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
             XCTAssertEqual(y.count, expected.count, "case \(c)")
             for i in 0..<expected.count { XCTAssertEqual(y.data[i], expected[i], accuracy: 1e-4, "case \(c) element \(i)") }
         }

@@ -16,9 +16,7 @@ public final class ReLUConvBN: Module {
     /// DARTS's and NAS-Bench-201's `op = nn.Sequential(ReLU, Conv2d, BatchNorm2d)`.
     public override var namedChildren: [(name: String, module: Module)] { [("op.1", conv), ("op.2", norm)] }
     public override func forward(_ x: Tensor) throws -> Tensor {
-        // ReLU fused into the convolution where it can be (Tensor.reluConv2d); relu() then conv2d otherwise.
-        try norm(x.reluConv2d(weight: conv.weight, bias: conv.bias, stride: conv.stride, padding: conv.padding,
-                              dilation: conv.dilation, groups: conv.groups))
+        try norm(conv.rectifiedForward(x))
     }
 }
 
@@ -38,7 +36,15 @@ public final class DilatedConvolution: Module {
 
     /// DARTS's DilConv: `op = nn.Sequential(ReLU, Conv2d (depthwise), Conv2d (1x1), BatchNorm2d)`.
     public override var namedChildren: [(name: String, module: Module)] { [("op.1", depthwise), ("op.2", pointwise), ("op.3", norm)] }
-    public override func forward(_ x: Tensor) throws -> Tensor { try norm(pointwise(depthwise(x.relu()))) }
+    public override func forward(_ x: Tensor) throws -> Tensor { try norm(pointwise(depthwise.rectifiedForward(x))) }
+}
+
+extension Conv2d {
+    /// The convolution of relu(x): one fused op where the kernel can rectify as it reads
+    /// (`Tensor.reluConv2d`), relu() then the convolution otherwise.
+    func rectifiedForward(_ x: Tensor) throws -> Tensor {
+        try x.reluConv2d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+    }
 }
 
 /// Two stacked depthwise-separable blocks (ReLU → depthwise → 1x1 → batch norm, twice), the
@@ -62,8 +68,8 @@ public final class SeparableConvolution: Module {
         [("op.1", depthwise1), ("op.2", pointwise1), ("op.3", norm1), ("op.5", depthwise2), ("op.6", pointwise2), ("op.7", norm2)]
     }
     public override func forward(_ x: Tensor) throws -> Tensor {
-        let h = try norm1(pointwise1(depthwise1(x.relu())))
-        return try norm2(pointwise2(depthwise2(h.relu())))
+        let h = try norm1(pointwise1(depthwise1.rectifiedForward(x)))
+        return try norm2(pointwise2(depthwise2.rectifiedForward(h)))
     }
 }
 
