@@ -73,34 +73,37 @@ final class KernelDispatchTests: XCTestCase {
     private struct PoolCase { let input: [Int], kernel: Int, stride: Int, padding: Int }
 
     func testEveryMaxPoolKernel() throws {
-        let cases: [MaxPoolKernel: PoolCase] = [
+        try checkPoolKernels([
             .pairs: PoolCase(input: [2, 3, 6, 8], kernel: 2, stride: 2, padding: 0),
             .windows: PoolCase(input: [2, 3, 7, 7], kernel: 3, stride: 2, padding: 1),
-        ]
-        XCTAssertEqual(Set(cases.keys), Set(MaxPoolKernel.allCases))
-        for (kernel, c) in cases.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-            XCTAssertEqual(MaxPoolKernel.choose(kernel: c.kernel, stride: c.stride, padding: c.padding), kernel)
-            let x = randomTensor(c.input, seed: 5)
-            func pool(_ t: [Tensor]) throws -> Tensor { try t[0].maxPool2d(kernel: c.kernel, stride: c.stride, padding: c.padding) }
-            assertClose(try pool([x]).scalars,
-                        ReferenceOperations.pool2d(x, kernel: c.kernel, stride: c.stride, padding: c.padding, average: false), "\(kernel)")
-            try assertGradientsMatch([x], epsilon: 1e-3, pool)
+        ], choose: MaxPoolKernel.choose, average: false, epsilon: 1e-3) {
+            try $0.maxPool2d(kernel: $1.kernel, stride: $1.stride, padding: $1.padding)
         }
     }
 
     func testEveryAveragePoolKernel() throws {
-        let cases: [AveragePoolKernel: PoolCase] = [
+        try checkPoolKernels([
             .boxSum3x3: PoolCase(input: [2, 3, 5, 7], kernel: 3, stride: 1, padding: 1),
             .windows: PoolCase(input: [2, 3, 7, 6], kernel: 3, stride: 2, padding: 1),
-        ]
-        XCTAssertEqual(Set(cases.keys), Set(AveragePoolKernel.allCases))
+        ], choose: AveragePoolKernel.choose, average: true, epsilon: 1e-2) {
+            try $0.avgPool2d(kernel: $1.kernel, stride: $1.stride, padding: $1.padding)
+        }
+    }
+
+    /// One pooling choice: `cases` names every kernel; each case's shape is chosen for its kernel,
+    /// and `pool` on it matches the reference loop (max, or the mean when `average`) and finite differences.
+    private func checkPoolKernels<Kernel: Hashable & CaseIterable>(
+        _ cases: [Kernel: PoolCase], choose: (Int, Int, Int) -> Kernel, average: Bool, epsilon: Float,
+        file: StaticString = #filePath, line: UInt = #line, _ pool: (Tensor, PoolCase) throws -> Tensor
+    ) throws {
+        XCTAssertEqual(Set(cases.keys), Set(Kernel.allCases), file: file, line: line)
         for (kernel, c) in cases.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-            XCTAssertEqual(AveragePoolKernel.choose(kernel: c.kernel, stride: c.stride, padding: c.padding), kernel)
-            let x = randomTensor(c.input, seed: 6)
-            func pool(_ t: [Tensor]) throws -> Tensor { try t[0].avgPool2d(kernel: c.kernel, stride: c.stride, padding: c.padding) }
-            assertClose(try pool([x]).scalars,
-                        ReferenceOperations.pool2d(x, kernel: c.kernel, stride: c.stride, padding: c.padding, average: true), "\(kernel)")
-            try assertGradientsMatch([x], pool)
+            XCTAssertEqual(choose(c.kernel, c.stride, c.padding), kernel, file: file, line: line)
+            let x = randomTensor(c.input, seed: average ? 6 : 5)
+            assertClose(try pool(x, c).scalars,
+                        ReferenceOperations.pool2d(x, kernel: c.kernel, stride: c.stride, padding: c.padding, average: average),
+                        "\(kernel)", file: file, line: line)
+            try assertGradientsMatch([x], epsilon: epsilon, file: file, line: line) { try pool($0[0], c) }
         }
     }
 
