@@ -10,16 +10,15 @@ final class EngineLossPointsTests: XCTestCase {
         var settings = EngineTestSupport.trainingSettings(budget: 1, epochs: 1)
         settings.trainLimit = 640  // 40 batches of 16: a point every 2 batches
         let (engine, state, store) = try EngineTestSupport.engine(settings)
-        var live: [Int] = []  // the running trial's points in the storage, each time an event comes
+        // Read on the engine thread at each event, so a trial shorter than a polling interval is seen too.
+        var live: [Int] = []  // the running trial's points in the storage
+        var seenRunning = 0  // and in the published snapshot
         engine.onEvent = { _ in
             if let running = try? store.runningTrials(study: engine.study.id).first { live.append(running.steps.count) }
-        }
-        var seenRunning = 0
-        let handle = engine.start()
-        XCTAssertTrue(EngineTestSupport.wait(timeout: 120) {
             seenRunning = max(seenRunning, state.snapshot.running?.steps.count ?? 0)
-            return state.snapshot.state == .finished
-        })
+        }
+        let handle = engine.start()
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 120) { state.snapshot.state == .finished })
         _ = try handle.wait().get()
 
         let trial = try XCTUnwrap(try store.allFinishedTrials(study: engine.study.id).first)
