@@ -82,7 +82,7 @@ extension Engine {
         running = trial
         runningControl = control
         runningProgress = 0
-        publish(force: true)
+        publish()
         defer { running = nil; runningControl = nil }
         let outcome: TrainingOutcome
         do {
@@ -161,7 +161,9 @@ extension Engine {
         control.countedFinished += 1
         control.spentSeconds += trial.costSeconds ?? 0
         onEvent?(.trialFinished(trial, best: history.best, finished: control.countedFinished, budget: control.budget, etaSeconds: eta))
-        publish(force: true)
+        // At most every 200 ms: a tabular study finishes thousands of trials a second, and the
+        // screen redraws only a few times a second (the run's end publishes in any case).
+        publish()
     }
 
     /// The running trial's epoch and loss-point reports: curves for the screen and the storage,

@@ -19,6 +19,7 @@ import Foundation
 ///   stores a finished trial and claims the next in one call and one commit (`StudyStore.finish
 ///   (_:study:thenClaimFor:proposal:)`), and `finish` skips the curve tables when a trial has
 ///   no curves (a looked-up trial).
+/// - v5 (functions only): `finish_and_claim` locks the study row first and writes it once.
 enum PostgresSchema {
     static let name = "nas_tui"
 
@@ -372,6 +373,80 @@ enum PostgresSchema {
             END $$
             """,
             "UPDATE meta SET value = '4' WHERE key = 'schema_version'",
+        ]),
+        Migration(version: 5, name: "finish_and_claim writes the study row once", statements: [
+            // v4's finish then claim in one body: the study row is locked first (as `claim` and
+            // `fail_trial` do, so the lock order stays study then trial) and written once at the
+            // end, where v4 wrote it three times (finish_seq; counted_finished and spent_seconds;
+            // next_trial and counted) through two nested calls.
+            """
+            CREATE OR REPLACE FUNCTION finish_and_claim(p_study BIGINT, p_id BIGINT, p_worker TEXT, p_genotype TEXT, p_summary TEXT,
+                p_space TEXT, p_strategy TEXT, p_status TEXT, p_accuracy FLOAT8, p_fitness FLOAT8, p_latency FLOAT8, p_params BIGINT,
+                p_flops BIGINT, p_note TEXT, p_seconds FLOAT8, p_fidelity BIGINT, p_cost FLOAT8,
+                e_epoch BIGINT[], e_train_loss FLOAT8[], e_train_accuracy FLOAT8[], e_validation_loss FLOAT8[],
+                e_validation_accuracy FLOAT8[], e_learning_rate FLOAT8[], e_seconds FLOAT8[], s_epoch FLOAT8[], s_loss FLOAT8[],
+                c_genotype TEXT, c_summary TEXT, c_space TEXT, c_strategy TEXT)
+            RETURNS TABLE (o_kind TEXT, o_id INTEGER, o_queued BOOLEAN, o_genotype TEXT, o_strategy TEXT, o_origin TEXT,
+                           o_retry_of INTEGER, o_others INTEGER)
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                s studies%ROWTYPE;
+                q queue%ROWTYPE;
+                v_now DOUBLE PRECISION := clock();
+                v_counts INTEGER;
+                v_attempt INTEGER := 1;
+            BEGIN
+                SELECT * INTO s FROM studies WHERE id = p_study FOR UPDATE;
+                IF NOT FOUND THEN RAISE EXCEPTION 'study % is gone from the storage', p_study; END IF;
+                -- The finish (1: stored now; 0: stored already by this worker, a retried call
+                -- whose first commit went through; otherwise the trial was given up: taken).
+                UPDATE trials SET genotype_json = p_genotype, summary = p_summary, space = p_space, strategy = p_strategy,
+                    status = p_status, accuracy = p_accuracy, fitness = p_fitness, latency_ms = p_latency, params = p_params,
+                    flops = p_flops, note = p_note, seconds = p_seconds, fidelity = p_fidelity, cost_seconds = p_cost,
+                    finish_seq = s.finish_seq + 1, finished_at = v_now
+                WHERE study_id = p_study AND id = p_id AND status = 'running' RETURNING counts INTO v_counts;
+                IF FOUND THEN
+                    s.finish_seq := s.finish_seq + 1;
+                    IF cardinality(e_epoch) > 0 OR cardinality(s_epoch) > 0 THEN
+                        PERFORM write_curves(p_study, p_id, e_epoch, e_train_loss, e_train_accuracy, e_validation_loss,
+                            e_validation_accuracy, e_learning_rate, e_seconds, s_epoch, s_loss);
+                    END IF;
+                    IF v_counts = 1 THEN
+                        s.counted_finished := s.counted_finished + 1;
+                        s.spent_seconds := s.spent_seconds + COALESCE(p_cost, 0);
+                    END IF;
+                ELSIF NOT EXISTS (SELECT 1 FROM trials WHERE study_id = p_study AND id = p_id AND worker = p_worker
+                                  AND status = p_status AND counts = 1 AND accuracy IS NOT DISTINCT FROM p_accuracy) THEN
+                    RETURN QUERY SELECT 'taken'::TEXT, NULL::INTEGER, FALSE, NULL::TEXT, NULL::TEXT, NULL::TEXT, NULL::INTEGER, 0;
+                    RETURN;
+                END IF;
+                -- The claim, on the study row as the finish left it.
+                IF s.counted >= s.budget OR (s.budget_seconds IS NOT NULL AND s.spent_seconds >= s.budget_seconds) THEN
+                    UPDATE studies SET finish_seq = s.finish_seq, counted_finished = s.counted_finished,
+                        spent_seconds = s.spent_seconds, updated_at = v_now WHERE id = p_study;
+                    RETURN QUERY SELECT 'budget'::TEXT, NULL::INTEGER, FALSE, NULL::TEXT, NULL::TEXT, NULL::TEXT, NULL::INTEGER,
+                        (SELECT COUNT(*)::INTEGER FROM trials t WHERE t.study_id = p_study AND t.status = 'running'
+                            AND COALESCE(t.worker, '') <> p_worker);
+                    RETURN;
+                END IF;
+                o_id := s.next_trial; o_queued := FALSE; o_genotype := c_genotype; o_strategy := c_strategy;
+                SELECT * INTO q FROM queue WHERE study_id = p_study AND trial_id IS NULL ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED;
+                IF FOUND THEN
+                    o_queued := TRUE; o_genotype := q.genotype_json; o_origin := q.origin; o_retry_of := q.retry_of;
+                    v_attempt := q.attempt;
+                    IF q.origin = 'user' THEN o_strategy := 'user'; END IF;
+                    UPDATE queue SET trial_id = o_id WHERE id = q.id;
+                END IF;
+                INSERT INTO trials (study_id, id, genotype_json, summary, space, strategy, status, origin, retry_of, attempt, worker,
+                    started_at) VALUES (p_study, o_id, o_genotype, CASE WHEN o_queued THEN '' ELSE c_summary END,
+                    CASE WHEN o_queued THEN '' ELSE c_space END, o_strategy, 'running', o_origin, o_retry_of, v_attempt, p_worker, v_now);
+                UPDATE studies SET finish_seq = s.finish_seq, counted_finished = s.counted_finished, spent_seconds = s.spent_seconds,
+                    next_trial = o_id + 1, counted = s.counted + 1, updated_at = v_now WHERE id = p_study;
+                o_kind := 'trial'; o_others := 0;
+                RETURN NEXT;
+            END $$
+            """,
+            "UPDATE meta SET value = '5' WHERE key = 'schema_version'",
         ]),
     ]
 }

@@ -28,6 +28,8 @@ public final class LatencyModel: @unchecked Sendable {
     public var profilesMissingOperations: Bool
 
     private var storedTable: LatencyTable
+    /// Each item's table key, built once (a search predicts thousands of networks of the same items).
+    private var keys: [LatencyItem: String] = [:]
     private let lock = NSLock()
 
     /// A model over `table` (for instance a hand-made one, or one loaded elsewhere).
@@ -141,15 +143,17 @@ public final class LatencyModel: @unchecked Sendable {
     private func sumOfOperations(_ genotype: Genotype, in table: inout LatencyTable, profileMissing: Bool) throws -> Double {
         var total = 0.0
         for item in try space.latencyItems(genotype, inputShape: inputShape, classes: classes) {
-            if let ms = table.entries[item.key] {
+            let key: String
+            if let known = keys[item] { key = known } else { key = item.key; keys[item] = key }
+            if let ms = table.entries[key] {
                 total += ms
                 continue
             }
             guard profileMissing else {
-                throw NASError("latency table for \(signature) has no entry '\(item.key)'; profile the space first")
+                throw NASError("latency table for \(signature) has no entry '\(key)'; profile the space first")
             }
             let ms = try profiler.milliseconds(of: item)
-            table.entries[item.key] = ms
+            table.entries[key] = ms
             total += ms
         }
         return total
