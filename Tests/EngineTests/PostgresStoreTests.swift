@@ -212,6 +212,9 @@ final class PostgresStoreTests: PostgresServerTestCase {
         let store = try PostgresStudyStore(url: url, create: true)
         let settings = EngineTestSupport.tabularSettings(budget: 120, strategy: .tpe)
         let record = try StudyOpening.prepareRun(store: store, name: "pair", settings: settings, resume: false)
+        let studyRowUpdates = "SELECT n_tup_upd FROM pg_stat_user_tables WHERE schemaname = 'nas_tui' AND relname = 'studies'"
+        let updatesBefore = Int(server.psql(studyRowUpdates, database: database).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        XCTAssertGreaterThanOrEqual(updatesBefore, 0, "pg_stat_user_tables has the studies table")
         do {
             let engines = try (0..<2).map { i in
                 try Engine(study: record, store: try PostgresStudyStore(url: url, create: false), state: StateStore(),
@@ -237,6 +240,14 @@ final class PostgresStoreTests: PostgresServerTestCase {
         XCTAssertEqual((counts["finish"] ?? 0) + joined, 120, "every trial finished once (\(calls))")
         XCTAssertGreaterThanOrEqual(joined, 110, "all but each engine's last few trials are written with the next claim (\(calls))")
         XCTAssertLessThanOrEqual(joined, 120, calls)
+        // v5's finish_and_claim writes the study row once per trial (v4 wrote it three times); the
+        // rest are the engines' own finishes, first claims and state changes.
+        var updates = -1
+        XCTAssertTrue(EngineTestSupport.wait(timeout: 20) {
+            updates = (Int(server.psql(studyRowUpdates, database: database).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1) - updatesBefore
+            return updates >= 120
+        }, "study row updates: \(updates)")
+        XCTAssertLessThanOrEqual(updates, 150, "the study row is written about once per trial, not three times")
         let trials = try store.allFinishedTrials(study: record.id)
         XCTAssertEqual(trials.count, 120)
         XCTAssertEqual(Set(trials.map(\.id)), Set(1...120))
